@@ -1,0 +1,21 @@
+/**
+ * Tokens, CLS keys and metadata keys of the library, namespaced with `tenancy:`.
+ * CLS keys are registered symbols so that two copies of the library loaded in
+ * one process (a dual CJS/ESM install) still read the same context.
+ */
+export const TENANT_CLS_KEY = Symbol.for('tenancy:tenant');
+export const BYPASS_CLS_KEY = Symbol.for('tenancy:bypass');
+
+export const BYPASS_TENANT_METADATA = 'tenancy:bypass';
+export const TENANT_OPTIONAL_METADATA = 'tenancy:optional';
+
+/** Named parameter carrying the current tenant into every filtered query. */
+export const TENANT_QUERY_PARAMETER = 'tenancy_tenant_id';
+
+export const DEFAULT_TENANT_COLUMN = 'tenant_id';
+export const DEFAULT_TENANT_PROPERTY = 'tenantId';
+export const DEFAULT_TENANT_COLUMN_LENGTH = 64;
+export const DEFAULT_TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/** Injection token of the validated options (`ResolvedTenancyOptions`). */
+export const TENANCY_OPTIONS = 'tenancy:options';

@@ -1,0 +1,116 @@
+import { ClsServiceManager, type ClsStore } from 'nestjs-cls';
+import { BYPASS_CLS_KEY, TENANT_CLS_KEY } from '../constants.js';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { recordAudit } from './tenant-audit.js';
+import { tenantContextConfig } from './tenant-context.config.js';
+import { assertValidTenantId } from './tenant-id.js';
+
+export interface BypassOptions {
+  /** Why the filter is bypassed; written to the audit sink. */
+  reason?: string;
+  /** Extra audit details (route, user...), set by the HTTP layer. */
+  details?: Record<string, unknown>;
+}
+
+interface BypassMark {
+  reason?: string;
+}
+
+type TenantStore = ClsStore & {
+  [TENANT_CLS_KEY]?: string;
+  [BYPASS_CLS_KEY]?: BypassMark;
+};
+
+const cls = () => ClsServiceManager.getClsService<TenantStore>();
+
+function currentStore(): TenantStore | undefined {
+  const service = cls();
+  return service.isActive() ? (service.get() as TenantStore) : undefined;
+}
+
+/**
+ * Copy-on-write: a new store for the rest of the current async flow. Mutating
+ * the active store instead would let two jobs started in the same tick (and
+ * so sharing the store they were started from) overwrite each other's tenant.
+ */
+function enterCopy(patch: Partial<TenantStore>): void {
+  cls().enterWith({ ...currentStore(), ...patch } as TenantStore);
+}
+
+function runCopy<T>(patch: Partial<TenantStore>, fn: () => T): T {
+  return cls().runWith({ ...currentStore(), ...patch } as TenantStore, fn);
+}
+
+export function getCurrentTenant(): string | undefined {
+  return currentStore()?.[TENANT_CLS_KEY];
+}
+
+/** Sets the tenant for the rest of the current async flow (validated). */
+export function setCurrentTenant(tenantId: string): void {
+  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId) });
+}
+
+export function clearCurrentTenant(): void {
+  if (currentStore()?.[TENANT_CLS_KEY] !== undefined) {
+    enterCopy({ [TENANT_CLS_KEY]: undefined });
+  }
+}
+
+export function requireTenant(): string {
+  const tenantId = getCurrentTenant();
+  if (tenantId === undefined) throw TenantIsolationError.required('this operation');
+  return tenantId;
+}
+
+/**
+ * Runs `fn` as `tenantId`. An explicit tenant scope also ends any bypass of the
+ * caller: code that asks for one tenant must see only that tenant.
+ */
+export function runWithTenant<T>(tenantId: string, fn: () => T): T {
+  return runCopy(
+    { [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined },
+    fn,
+  );
+}
+
+/** Runs `fn` with the tenant filter off for every tenant; always audited. */
+export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T {
+  const { audit } = tenantContextConfig();
+  recordAudit(audit, {
+    type: 'tenancy.bypass',
+    tenantId: getCurrentTenant(),
+    reason: options.reason,
+    at: new Date(),
+    details: options.details,
+  });
+  return runCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } }, fn);
+}
+
+export function isTenantFilterBypassed(): boolean {
+  return currentStore()?.[BYPASS_CLS_KEY] !== undefined;
+}
+
+/**
+ * For the request pipeline only: writes into the store that the request's own
+ * CLS context created, so that every later stage of the same request (which
+ * captured that store before the guard ran) sees the tenant.
+ */
+export function assignRequestTenant(tenantId: string): void {
+  const valid = assertValidTenantId(tenantId);
+  if (cls().isActive()) cls().set(TENANT_CLS_KEY, valid);
+  else enterCopy({ [TENANT_CLS_KEY]: valid });
+}
+
+/** For the request pipeline only: marks the request's store as bypassed. */
+export function assignRequestBypass(options: BypassOptions = {}): void {
+  const { audit } = tenantContextConfig();
+  recordAudit(audit, {
+    type: 'tenancy.bypass',
+    tenantId: getCurrentTenant(),
+    reason: options.reason,
+    at: new Date(),
+    details: options.details,
+  });
+  if (cls().isActive()) cls().set(BYPASS_CLS_KEY, { reason: options.reason });
+  else enterCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } });
+}

@@ -1,0 +1,48 @@
+import type { TenantAuditSink } from './context/tenant-audit.js';
+import type { OnMissingTenant } from './typeorm/tenancy-data-source.registry.js';
+
+export type TenancyStrategy = 'row' | 'schema';
+
+export interface TenancySchemaOptions {
+  /** Tenant T's schema is `prefix + T`. Default `tenant_`. */
+  prefix?: string;
+  /** Schema of entities that are not tenant-scoped. Default `public`. */
+  sharedSchema?: string;
+}
+
+export interface TenancyModuleOptions {
+  /** `'row'` (default): shared tables filtered by a tenant column. `'schema'`: one PostgreSQL schema per tenant. */
+  strategy?: TenancyStrategy;
+  /** What a query on a scoped entity does with no tenant and no bypass. Default `'throw'`. */
+  onMissingTenant?: OnMissingTenant;
+  /** Tenant ids that do not match are rejected with TENANT_INVALID. */
+  tenantIdPattern?: RegExp;
+  /** Name of the `@nestjs/typeorm` DataSource to protect. Default: the default DataSource. */
+  dataSource?: string;
+  schema?: TenancySchemaOptions;
+  /** Row strategy on PostgreSQL: also enforce isolation with Row-Level Security. */
+  rls?: boolean;
+  /** Where bypasses are reported. Default: the Nest logger. */
+  audit?: TenantAuditSink;
+}
+
+/** Static extras of forRoot / forRootAsync (known before async options resolve). */
+export interface TenancyModuleExtras {
+  /**
+   * `true` (default): TenancyModule registers nestjs-cls' ClsModule (global,
+   * middleware mounted). `false`: the app registers ClsModule itself and
+   * TenancyModule joins its context, so nestjs-cls is never registered twice.
+   */
+  registerClsModule?: boolean;
+}
+
+/** Options after defaults and validation; what the library's providers inject. */
+export interface ResolvedTenancyOptions {
+  strategy: TenancyStrategy;
+  onMissingTenant: OnMissingTenant;
+  tenantIdPattern: RegExp;
+  dataSource: string | undefined;
+  schema: Required<TenancySchemaOptions>;
+  rls: boolean;
+  audit: TenantAuditSink | undefined;
+}

@@ -1,0 +1,67 @@
+import { DEFAULT_TENANT_ID_PATTERN } from './constants.js';
+import { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
+import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function oneOf<T extends string>(option: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) {
+    throw new TenancyConfigurationError(option, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** Every option name; an unknown one is a typo that would silently do nothing. */
+export const TENANCY_OPTION_NAMES: readonly string[] = [
+  'strategy',
+  'onMissingTenant',
+  'tenantIdPattern',
+  'dataSource',
+  'schema',
+  'rls',
+  'audit',
+  'registerClsModule',
+];
+
+/** Applies defaults and fails start-up with a message naming the option to fix. */
+export function resolveTenancyOptions(options: TenancyModuleOptions = {}): ResolvedTenancyOptions {
+  const unknown = Object.keys(options).filter((name) => !TENANCY_OPTION_NAMES.includes(name));
+  if (unknown.length > 0) {
+    throw new TenancyConfigurationError(unknown[0], `is not an option of TenancyModule; known options: ${TENANCY_OPTION_NAMES.join(', ')}.`);
+  }
+  const pattern = options.tenantIdPattern ?? DEFAULT_TENANT_ID_PATTERN;
+  if (!(pattern instanceof RegExp)) {
+    throw new TenancyConfigurationError('tenantIdPattern', 'must be a RegExp such as /^[a-z0-9_-]{1,63}$/.');
+  }
+  if (!pattern.source.startsWith('^') || !pattern.source.endsWith('$')) {
+    throw new TenancyConfigurationError('tenantIdPattern', `must be anchored with ^ and $, or a partial match would accept any id containing a valid one; got ${String(pattern)}.`);
+  }
+  if (options.dataSource !== undefined && (typeof options.dataSource !== 'string' || options.dataSource === '')) {
+    throw new TenancyConfigurationError('dataSource', 'must be the name given to TypeOrmModule.forRoot({ name }), or left out for the default DataSource.');
+  }
+  const schema = { prefix: 'tenant_', sharedSchema: 'public', ...options.schema };
+  if (!IDENTIFIER.test(schema.prefix)) {
+    throw new TenancyConfigurationError('schema.prefix', `must be a lower-case SQL identifier start such as 'tenant_'; got ${JSON.stringify(schema.prefix)}.`);
+  }
+  if (!IDENTIFIER.test(schema.sharedSchema)) {
+    throw new TenancyConfigurationError('schema.sharedSchema', `must be a lower-case SQL identifier such as 'public'; got ${JSON.stringify(schema.sharedSchema)}.`);
+  }
+  if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
+    throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');
+  }
+  const strategy = oneOf('strategy', options.strategy, ['row', 'schema'], 'row');
+  const rls = options.rls ?? false;
+  if (rls && strategy !== 'row') {
+    throw new TenancyConfigurationError('rls', `applies to the row strategy only; remove it or use strategy: 'row'.`);
+  }
+  return {
+    strategy,
+    onMissingTenant: oneOf('onMissingTenant', options.onMissingTenant, ['throw', 'unfiltered'], 'throw'),
+    tenantIdPattern: pattern,
+    dataSource: options.dataSource,
+    schema,
+    rls,
+    audit: options.audit,
+  };
+}

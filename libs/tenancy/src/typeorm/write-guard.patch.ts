@@ -1,0 +1,73 @@
+import { EntityManager, InsertQueryBuilder, UpdateQueryBuilder, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { guardUpsert } from './upsert-guard.js';
+import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import { tenantColumnOf } from './tenant-metadata.js';
+import { resolveTenantScope } from './tenant-scope.js';
+import { stampTenant, tenantMove } from './tenant-stamp.js';
+
+function guardInsert(qb: QueryBuilderInternals): void {
+  const map = qb.expressionMap;
+  const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
+  const column = tenantColumnOf(metadata);
+  if (!column || !metadata) return;
+  const scope = resolveTenantScope(qb.dataSource, metadata, 'an insert');
+  if (map.insertFromSelect) {
+    // The rows come from SQL we cannot inspect one by one.
+    if (scope.kind === 'tenant') {
+      throw new TenantIsolationError(
+        'TENANT_UNSUPPORTED_QUERY',
+        `INSERT ... SELECT into tenant-scoped entity "${metadata.name}" cannot be checked row by row. Insert values instead, or run it inside bypassTenantFilter().`,
+      );
+    }
+    return;
+  }
+  for (const valueSet of qb.getValueSets()) stampTenant(valueSet, column, scope, metadata.name);
+  guardUpsert(qb, metadata, column, scope);
+}
+
+function guardUpdate(qb: QueryBuilderInternals): void {
+  const map = qb.expressionMap;
+  const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
+  const column = tenantColumnOf(metadata);
+  if (!column || !metadata) return;
+  const scope = resolveTenantScope(qb.dataSource, metadata, 'an update');
+  const values = map.valuesSet;
+  if (scope.kind !== 'tenant' || typeof values !== 'object' || values === null || Array.isArray(values)) return;
+  const value: unknown = column.getEntityValue(values as ObjectLiteral);
+  if (value !== undefined && value !== scope.tenantId) throw tenantMove(metadata.name);
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+/** Runs `guard` before `name`, both when the SQL is built and when it runs. */
+function guardBefore(prototype: object, names: string[], guard: (qb: QueryBuilderInternals) => void): void {
+  const proto = prototype as Record<string, Method>;
+  for (const name of names) {
+    const original = proto[name];
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      guard(internals(this));
+      return original.apply(this, args);
+    };
+  }
+}
+
+export function patchWriteGuards(): void {
+  // execute(): before subscribers see the rows; create*Expression(): getQuery()
+  // and getSql() build the same SQL without execute().
+  guardBefore(InsertQueryBuilder.prototype, ['execute', 'createInsertExpression'], guardInsert);
+  guardBefore(UpdateQueryBuilder.prototype, ['execute', 'createUpdateExpression'], guardUpdate);
+
+  // clear() is a TRUNCATE of every tenant's rows: inside a tenant it becomes a
+  // filtered DELETE of that tenant's rows only.
+  const manager = EntityManager.prototype as unknown as Record<string, Method>;
+  const clear = manager.clear;
+  manager.clear = async function (this: EntityManager, ...args: unknown[]) {
+    const [target, ...rest] = args as [EntityTarget<ObjectLiteral>, ...unknown[]];
+    const metadata = this.dataSource.getMetadata(target);
+    if (!tenantColumnOf(metadata)) return clear.call(this, target, ...rest);
+    const scope = resolveTenantScope(this.dataSource, metadata, 'clear()');
+    if (scope.kind !== 'tenant') return clear.call(this, target, ...rest);
+    await this.createQueryBuilder().delete().from(metadata.target).execute();
+  };
+}

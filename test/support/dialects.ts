@@ -1,0 +1,85 @@
+import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
+import { createTestDatabase, dropTestDatabase, postgresUrl } from './postgres.js';
+
+type Entities = NonNullable<DataSourceOptions['entities']>;
+
+/** Counts the SQL statements a DataSource sends, for "nothing was sent" assertions. */
+export class StatementCounter implements Logger {
+  statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  reset(): void {
+    this.statements = [];
+  }
+}
+
+export interface TestDialect {
+  name: 'sqlite' | 'postgres';
+  /** A DataSource on a fresh, empty database, schema synchronized. */
+  open(entities: Entities, extra?: Partial<DataSourceOptions>): Promise<TestDataSource>;
+}
+
+export interface TestDataSource {
+  dataSource: DataSource;
+  statements: StatementCounter;
+  /** The PostgreSQL database name (undefined on SQLite). */
+  database?: string;
+  close(): Promise<void>;
+}
+
+const sqlite: TestDialect = {
+  name: 'sqlite',
+  async open(entities, extra = {}) {
+    const statements = new StatementCounter();
+    const dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities,
+      synchronize: true,
+      logging: ['query'],
+      logger: statements,
+      ...extra,
+    } as DataSourceOptions);
+    await dataSource.initialize();
+    statements.reset();
+    return { dataSource, statements, close: () => dataSource.destroy() };
+  },
+};
+
+const postgres: TestDialect = {
+  name: 'postgres',
+  async open(entities, extra = {}) {
+    const database = await createTestDatabase();
+    const statements = new StatementCounter();
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: postgresUrl(database),
+      entities,
+      synchronize: true,
+      logging: ['query'],
+      logger: statements,
+      poolSize: 5,
+      ...extra,
+    } as DataSourceOptions);
+    await dataSource.initialize();
+    statements.reset();
+    return {
+      dataSource,
+      statements,
+      database,
+      async close() {
+        await dataSource.destroy();
+        await dropTestDatabase(database);
+      },
+    };
+  },
+};
+
+/** Every integration suite loops over both dialects, as kysely's tests do. */
+export const DIALECTS: TestDialect[] = [sqlite, postgres];
