@@ -49,7 +49,7 @@ export class Product extends BaseEntity {
 export class Review {
   @PrimaryGeneratedColumn() id: number;
   @Column() body: string;
-  @ManyToOne(() => Product, (product) => product.reviews, { nullable: true }) product: Relation<Product> | null;
+  @ManyToOne(() => Product, (product) => product.reviews, { nullable: true, onDelete: 'CASCADE' }) product: Relation<Product> | null;
   declare tenantId: string;
 }
 
@@ -67,8 +67,8 @@ export class Tag {
 export class Note {
   @PrimaryGeneratedColumn() id: number;
   @Column() text: string;
-  @ManyToOne(() => Product, { eager: true, nullable: true }) pinned: Relation<Product> | null;
-  @ManyToOne(() => Product, { lazy: true, nullable: true }) about: Promise<Product | null>;
+  @ManyToOne(() => Product, { eager: true, nullable: true, onDelete: 'SET NULL' }) pinned: Relation<Product> | null;
+  @ManyToOne(() => Product, { lazy: true, nullable: true, onDelete: 'SET NULL' }) about: Promise<Product | null>;
   declare tenantId: string;
 }
 

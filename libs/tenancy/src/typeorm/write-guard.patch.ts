@@ -40,23 +40,28 @@ function guardUpdate(qb: QueryBuilderInternals): void {
 
 type Method = (...args: unknown[]) => unknown;
 
-/** Runs `guard` before `name`, both when the SQL is built and when it runs. */
-function guardBefore(prototype: object, names: string[], guard: (qb: QueryBuilderInternals) => void): void {
+/**
+ * Runs `guard` when the SQL is built (getQuery/getSql) and before execute(),
+ * where it must reject rather than throw: callers await execute().
+ */
+function guardBefore(prototype: object, buildMethod: string, guard: (qb: QueryBuilderInternals) => void): void {
   const proto = prototype as Record<string, Method>;
-  for (const name of names) {
-    const original = proto[name];
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      guard(internals(this));
-      return original.apply(this, args);
-    };
-  }
+  const build = proto[buildMethod];
+  proto[buildMethod] = function (this: unknown, ...args: unknown[]) {
+    guard(internals(this));
+    return build.apply(this, args);
+  };
+  const execute = proto.execute;
+  proto.execute = async function (this: unknown, ...args: unknown[]) {
+    guard(internals(this));
+    return execute.apply(this, args);
+  };
 }
 
 export function patchWriteGuards(): void {
-  // execute(): before subscribers see the rows; create*Expression(): getQuery()
-  // and getSql() build the same SQL without execute().
-  guardBefore(InsertQueryBuilder.prototype, ['execute', 'createInsertExpression'], guardInsert);
-  guardBefore(UpdateQueryBuilder.prototype, ['execute', 'createUpdateExpression'], guardUpdate);
+  // Before execute() so that subscribers never see a refused row.
+  guardBefore(InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);
+  guardBefore(UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);
 
   // clear() is a TRUNCATE of every tenant's rows: inside a tenant it becomes a
   // filtered DELETE of that tenant's rows only.

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationSeeder } from './organization-seeder.js';
+import { Organization } from './organization.entity.js';
+import { OrganizationsService } from './organizations.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Organization])],
+  providers: [OrganizationsService, OrganizationSeeder],
+  exports: [OrganizationsService],
+})
+export class OrganizationsModule {}

@@ -1,0 +1,65 @@
+import type { DataSource } from 'typeorm';
+import { bypassTenantFilter } from 'nestjs-tenancy';
+import { Category, Note, Product, Review, Tag } from './catalog.entities.js';
+
+export interface CatalogSeed {
+  tools: Category;
+  garden: Category;
+  a1: Product;
+  a2: Product;
+  b1: Product;
+  b2: Product;
+  ra1: Review;
+  /** Tenant a's review whose foreign key points at tenant b's product (planted). */
+  raPlanted: Review;
+  rb1: Review;
+  ta1: Tag;
+  tb1: Tag;
+  na1: Note;
+  /** Tenant a's note pinned to and about tenant b's product (planted). */
+  naPlanted: Note;
+}
+
+/**
+ * Two tenants with overlapping data (both have sku S-1), plus cross-tenant
+ * references planted under a bypass: foreign keys and junction rows that
+ * point from tenant a into tenant b. A filter that relies on foreign keys
+ * alone would follow them and leak.
+ */
+export function seedCatalog(dataSource: DataSource): Promise<CatalogSeed> {
+  return bypassTenantFilter(
+    async () => {
+      const m = dataSource.manager;
+      const [tools, garden] = await m.save(Category, [{ name: 'Tools' }, { name: 'Garden' }]);
+      const [a1, a2, b1, b2] = await m.save(Product, [
+        { tenantId: 'a', name: 'A1', sku: 'S-1', price: 10, stock: 5, category: tools },
+        { tenantId: 'a', name: 'A2', sku: 'S-2', price: 20, stock: 1 },
+        { tenantId: 'b', name: 'B1', sku: 'S-1', price: 100, stock: 50, category: tools },
+        { tenantId: 'b', name: 'B2', sku: 'S-3', price: 200, stock: 9, category: garden },
+      ]);
+      const [ra1, raPlanted, rb1] = await m.save(Review, [
+        { tenantId: 'a', body: 'a on A1', product: a1 },
+        { tenantId: 'a', body: 'a on B1', product: b1 },
+        { tenantId: 'b', body: 'b on B1', product: b1 },
+      ]);
+      const [ta1, tb1] = await m.save(Tag, [
+        { tenantId: 'a', label: 'red' },
+        { tenantId: 'b', label: 'blue' },
+      ]);
+      a1.tags = [ta1, tb1];
+      b1.tags = [tb1];
+      await m.save(Product, [a1, b1]);
+      const [na1, naPlanted, nb1] = await m.save(Note, [
+        { tenantId: 'a', text: 'a about A1', pinned: a1 },
+        { tenantId: 'a', text: 'a about B1', pinned: b1 },
+        { tenantId: 'b', text: 'b about B1', pinned: b1 },
+      ]);
+      const about = m.createQueryBuilder().relation(Note, 'about');
+      await about.of(na1).set(a1);
+      await about.of(naPlanted).set(b1);
+      await about.of(nb1).set(b1);
+      return { tools, garden, a1, a2, b1, b2, ra1, raPlanted, rb1, ta1, tb1, na1, naPlanted };
+    },
+    { reason: 'test seed' },
+  );
+}
