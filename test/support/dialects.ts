@@ -21,6 +21,8 @@ export class StatementCounter implements Logger {
 
 export interface TestDialect {
   name: 'sqlite' | 'postgres';
+  /** Options for a fresh, empty database (for TypeOrmModule in Nest tests); dispose drops it. */
+  connection(): Promise<{ options: DataSourceOptions; dispose(): Promise<void> }>;
   /** A DataSource on a fresh, empty database, schema synchronized. */
   open(entities: Entities, extra?: Partial<DataSourceOptions>): Promise<TestDataSource>;
 }
@@ -35,6 +37,9 @@ export interface TestDataSource {
 
 const sqlite: TestDialect = {
   name: 'sqlite',
+  async connection() {
+    return { options: { type: 'better-sqlite3', database: ':memory:' }, dispose: async () => {} };
+  },
   async open(entities, extra = {}) {
     const statements = new StatementCounter();
     const dataSource = new DataSource({
@@ -54,6 +59,13 @@ const sqlite: TestDialect = {
 
 const postgres: TestDialect = {
   name: 'postgres',
+  async connection() {
+    const database = await createTestDatabase();
+    return {
+      options: { type: 'postgres', url: postgresUrl(database), poolSize: 5 },
+      dispose: () => dropTestDatabase(database),
+    };
+  },
   async open(entities, extra = {}) {
     const database = await createTestDatabase();
     const statements = new StatementCounter();

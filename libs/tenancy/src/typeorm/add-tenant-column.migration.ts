@@ -22,15 +22,19 @@ export async function addTenantColumn(queryRunner: QueryRunner, options: AddTena
   const name = options.column ?? DEFAULT_TENANT_COLUMN;
   const column = (isNullable: boolean) =>
     new TableColumn({ name, type: 'varchar', length: String(options.length ?? DEFAULT_TENANT_COLUMN_LENGTH), isNullable });
-  await queryRunner.addColumn(options.table, column(true));
   const backfill = options.backfill;
-  const value = 'tenantId' in backfill ? assertValidTenantId(backfill.tenantId) : () => backfill.sql;
-  await queryRunner.manager
-    .createQueryBuilder()
-    .update(options.table)
-    .set({ [name]: value })
-    .where(`${queryRunner.connection.driver.escape(name)} IS NULL`)
-    .execute();
+  const tenantId = 'tenantId' in backfill ? assertValidTenantId(backfill.tenantId) : undefined;
+  await queryRunner.addColumn(options.table, column(true));
+  // Raw SQL on purpose: the table may already map to the scoped entity, whose
+  // filter would (rightly) refuse a write that stamps every row.
+  const driver = queryRunner.connection.driver;
+  const target = driver.escape(name);
+  const [sql, parameters] = driver.escapeQueryWithParameters(
+    `UPDATE ${driver.escape(options.table)} SET ${target} = ${tenantId === undefined ? (backfill as { sql: string }).sql : ':tenantId'} WHERE ${target} IS NULL`,
+    { tenantId },
+    {},
+  );
+  await queryRunner.query(sql, parameters);
   await queryRunner.changeColumn(options.table, name, column(false));
   const indexName = queryRunner.connection.namingStrategy.indexName(options.table, [name]);
   await queryRunner.createIndex(options.table, new TableIndex({ name: indexName, columnNames: [name] }));

@@ -1,4 +1,4 @@
-import { EntityManager, InsertQueryBuilder, UpdateQueryBuilder, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { EntityManager, InsertQueryBuilder, InstanceChecker, UpdateQueryBuilder, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { guardUpsert } from './upsert-guard.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
@@ -63,6 +63,8 @@ export function patchWriteGuards(): void {
   guardBefore(InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);
   guardBefore(UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);
 
+  preflightPersistence();
+
   // clear() is a TRUNCATE of every tenant's rows: inside a tenant it becomes a
   // filtered DELETE of that tenant's rows only.
   const manager = EntityManager.prototype as unknown as Record<string, Method>;
@@ -75,4 +77,33 @@ export function patchWriteGuards(): void {
     if (scope.kind !== 'tenant') return clear.call(this, target, ...rest);
     await this.createQueryBuilder().delete().from(metadata.target).execute();
   };
+}
+
+/** The entity class a save()/remove() call is about, when TypeORM can tell. */
+function persistTarget(manager: EntityManager, args: unknown[]): EntityTarget<ObjectLiteral> | undefined {
+  const [first] = args;
+  const target =
+    typeof first === 'function' || typeof first === 'string' || InstanceChecker.isEntitySchema(first)
+      ? first
+      : (Array.isArray(first) ? first[0] : first)?.constructor;
+  return target && manager.dataSource.hasMetadata(target as EntityTarget<ObjectLiteral>)
+    ? (target as EntityTarget<ObjectLiteral>)
+    : undefined;
+}
+
+/**
+ * save()/remove() open a transaction before any subscriber runs; checking the
+ * tenant first keeps "no tenant" from sending even a BEGIN.
+ */
+function preflightPersistence(): void {
+  const manager = EntityManager.prototype as unknown as Record<string, Method>;
+  for (const name of ['save', 'remove', 'softRemove', 'recover']) {
+    const original = manager[name];
+    manager[name] = async function (this: EntityManager, ...args: unknown[]) {
+      const target = persistTarget(this, args);
+      const metadata = target ? this.dataSource.getMetadata(target) : undefined;
+      if (metadata && tenantColumnOf(metadata)) resolveTenantScope(this.dataSource, metadata, `${name}()`);
+      return original.apply(this, args);
+    };
+  }
 }
