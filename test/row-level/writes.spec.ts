@@ -186,6 +186,11 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
 
   describe('a row never moves to another tenant outside a bypass', () => {
     it('update setting tenantId is refused', () => refused(() => asA(() => products().update({ id: seed.a1.id }, { tenantId: 'b' })), 'TENANT_MOVE'));
+    it('UpdateQueryBuilder setting tenantId with listeners off is refused', () =>
+      refused(
+        () => asA(() => ds.createQueryBuilder().update(Product).set({ tenantId: 'b' }).where('id = :id', { id: seed.a1.id }).callListeners(false).execute()),
+        'TENANT_MOVE',
+      ));
     it('save of a loaded entity with tenantId changed is refused', async () => {
       const a1 = await asA(() => products().findOneByOrFail({ id: seed.a1.id }));
       a1.tenantId = 'b';
