@@ -1,4 +1,4 @@
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken, InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
@@ -91,8 +91,8 @@ describe.each(DIALECTS)('TenancyModule wiring ($name)', (dialect) => {
   });
 
   it('registers nestjs-cls once by default and joins an app ClsModule when told to', async () => {
-    const countClsRoots = (app: { get: (t: unknown) => unknown }) =>
-      [...(app.get(ModulesContainer) as ModulesContainer).values()].filter((m) => m.metatype?.name === 'ClsRootModule').length;
+    const countClsRoots = (app: INestApplication) =>
+      [...app.get(ModulesContainer).values()].filter((m) => m.metatype?.name === 'ClsRootModule').length;
     const first = await boot([]);
     const own = await compile([first.typeorm, TenancyModule.forRoot()], first.dispose);
     expect(countClsRoots(own)).toBe(1);

@@ -32,7 +32,6 @@ export async function addTenantColumn(queryRunner: QueryRunner, options: AddTena
   const [sql, parameters] = driver.escapeQueryWithParameters(
     `UPDATE ${driver.escape(options.table)} SET ${target} = ${tenantId === undefined ? (backfill as { sql: string }).sql : ':tenantId'} WHERE ${target} IS NULL`,
     { tenantId },
-    {},
   );
   await queryRunner.query(sql, parameters);
   await queryRunner.changeColumn(options.table, name, column(false));

@@ -1,10 +1,17 @@
 import { DataSource } from 'typeorm';
+import { patchDeadConnectionRelease } from './dead-connection.patch.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
 
 let installed = false;
+const metadataHooks: Array<(dataSource: DataSource) => void> = [];
+
+/** Lets a strategy adjust a DataSource's metadata before synchronize or migrations run. */
+export function onMetadataBuilt(hook: (dataSource: DataSource) => void): void {
+  if (!metadataHooks.includes(hook)) metadataHooks.push(hook);
+}
 
 /**
  * TypeORM has no global query scopes, but every repository, EntityManager,
@@ -17,6 +24,7 @@ export function installTenancyPatches(): void {
   installed = true;
   patchReadFilter();
   patchWriteGuards();
+  patchDeadConnectionRelease();
   patchSubscriberRegistration();
 }
 
@@ -25,7 +33,9 @@ function patchSubscriberRegistration(): void {
   const buildMetadatas = proto.buildMetadatas;
   proto.buildMetadatas = async function (this: DataSource) {
     await buildMetadatas.call(this);
-    if (hasTenantScopedEntities(this)) ensureTenantSubscriber(this);
+    if (!hasTenantScopedEntities(this)) return;
+    ensureTenantSubscriber(this);
+    for (const hook of metadataHooks) hook(this);
   };
 }
 

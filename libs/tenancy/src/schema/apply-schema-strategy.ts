@@ -1,0 +1,50 @@
+import { DataSource, type EntityMetadata } from 'typeorm';
+import { getCurrentTenant } from '../context/tenant-store.js';
+import { isTenantScoped } from '../typeorm/tenant-metadata.js';
+import { bindSchemaStrategy, schemaStrategyOf, type SchemaStrategyConfig } from './schema-strategy.registry.js';
+import { tenantSchemaName } from './tenant-schema-name.js';
+
+/**
+ * A schema no tenant id can name ('!' is outside the schema-safe id alphabet):
+ * a statement built without a tenant can only fail, never reach a real schema.
+ * The row layer refuses such statements before SQL anyway.
+ */
+const NO_TENANT_SCHEMA = 'tenancy!no_tenant';
+
+/** Scoped entities, and the junction tables between two scoped entities. */
+export function livesInTenantSchema(metadata: EntityMetadata): boolean {
+  if (isTenantScoped(metadata)) return true;
+  if (metadata.tableType !== 'junction') return false;
+  return metadata.foreignKeys.every((key) => isTenantScoped(key.referencedEntityMetadata));
+}
+
+/**
+ * The schema is resolved per statement from the tenant context and written
+ * into the SQL as a qualified table name. No connection state (search_path)
+ * is involved, so a pooled connection can never carry one tenant's schema
+ * into another's unit of work, whatever happens to the connection.
+ */
+export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrategyConfig): void {
+  if (schemaStrategyOf(dataSource)) return;
+  bindSchemaStrategy(dataSource, config);
+  for (const metadata of dataSource.entityMetadatas) {
+    if (!livesInTenantSchema(metadata)) {
+      if (!metadata.schema || metadata.schema === (dataSource.options as { schema?: string }).schema) {
+        metadata.schema = config.sharedSchema;
+        metadata.tablePath = dataSource.driver.buildTableName(metadata.tableName, config.sharedSchema, metadata.database);
+      }
+      continue;
+    }
+    const schema = () => {
+      const tenantId = getCurrentTenant();
+      return tenantId === undefined ? NO_TENANT_SCHEMA : tenantSchemaName(tenantId, config.prefix);
+    };
+    Object.defineProperty(metadata, 'schema', { configurable: true, enumerable: true, get: schema, set: () => undefined });
+    Object.defineProperty(metadata, 'tablePath', {
+      configurable: true,
+      enumerable: true,
+      get: () => dataSource.driver.buildTableName(metadata.tableName, schema(), metadata.database),
+      set: () => undefined,
+    });
+  }
+}

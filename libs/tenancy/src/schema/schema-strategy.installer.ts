@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
+import { applySchemaStrategy } from './apply-schema-strategy.js';
+import { patchSchemaBuilder } from './schema-builder.patch.js';
+import { declareSchemaStrategy, pendingSchemaStrategy, type SchemaStrategyConfig } from './schema-strategy.registry.js';
+
+const DEFAULT_NAME = 'default';
+
+/** @nestjs/typeorm passes its `name` through to TypeORM's options at run time. */
+const nameOf = (dataSource: DataSource) => (dataSource.options as { name?: string }).name ?? DEFAULT_NAME;
+
+function assertPostgres(dataSource: DataSource): void {
+  if (dataSource.driver.options.type !== 'postgres') {
+    throw new TenancyConfigurationError('strategy', `'schema' needs PostgreSQL; this DataSource is '${dataSource.driver.options.type}'. Use strategy: 'row'.`);
+  }
+}
+
+function applyDeclared(dataSource: DataSource): void {
+  const config = pendingSchemaStrategy(nameOf(dataSource));
+  if (!config) return;
+  assertPostgres(dataSource);
+  applySchemaStrategy(dataSource, config);
+}
+
+/**
+ * Declared from TenancyModule.forRoot, before TypeOrmModule builds the
+ * DataSource: its startup synchronize must already keep tenant tables out of
+ * the shared schema.
+ */
+export function declareSchemaTenancy(dataSourceName: string | undefined, config: SchemaStrategyConfig): void {
+  installTenancyPatches();
+  patchSchemaBuilder();
+  declareSchemaStrategy(dataSourceName ?? DEFAULT_NAME, config);
+  onMetadataBuilt(applyDeclared);
+}
+
+/** For a DataSource that already exists (forRootAsync, scripts and the CLI). */
+export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrategyConfig): void {
+  assertPostgres(dataSource);
+  installTenancyPatches();
+  patchSchemaBuilder();
+  applySchemaStrategy(dataSource, config);
+}

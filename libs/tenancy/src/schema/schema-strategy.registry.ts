@@ -1,0 +1,26 @@
+import type { DataSource } from 'typeorm';
+
+export interface SchemaStrategyConfig {
+  prefix: string;
+  sharedSchema: string;
+}
+
+const byDataSource = new WeakMap<DataSource, SchemaStrategyConfig>();
+/** Known before the DataSource exists (TenancyModule.forRoot), keyed by DataSource name. */
+const pendingByName = new Map<string, SchemaStrategyConfig>();
+
+export function declareSchemaStrategy(dataSourceName: string, config: SchemaStrategyConfig): void {
+  pendingByName.set(dataSourceName, config);
+}
+
+export function pendingSchemaStrategy(dataSourceName: string): SchemaStrategyConfig | undefined {
+  return pendingByName.get(dataSourceName);
+}
+
+export function bindSchemaStrategy(dataSource: DataSource, config: SchemaStrategyConfig): void {
+  byDataSource.set(dataSource, config);
+}
+
+export function schemaStrategyOf(dataSource: DataSource): SchemaStrategyConfig | undefined {
+  return byDataSource.get(dataSource);
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TENANCY_OPTIONS } from '../constants.js';
+import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import { TenancyDataSourceBinder } from '../typeorm/tenancy-data-source.binder.js';
+import { SchemaTenancyManager, type MigrateAllOptions } from './schema-tenancy.manager.js';
+
+/** The schema strategy's provisioning API (see SchemaTenancyManager). */
+@Injectable()
+export class SchemaTenancyService {
+  private manager: SchemaTenancyManager | undefined;
+
+  constructor(
+    private readonly binder: TenancyDataSourceBinder,
+    @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions,
+  ) {}
+
+  private get schemas(): SchemaTenancyManager {
+    if (this.manager) return this.manager;
+    if (this.options.strategy !== 'schema' || !this.binder.dataSource) {
+      throw new TenancyConfigurationError('strategy', `must be 'schema' (with a PostgreSQL DataSource) to use SchemaTenancyService.`);
+    }
+    this.manager = new SchemaTenancyManager(this.binder.dataSource, this.options.schema);
+    return this.manager;
+  }
+
+  createTenantSchema(tenantId: string): Promise<void> {
+    return this.schemas.createTenantSchema(tenantId);
+  }
+
+  dropTenantSchema(tenantId: string): Promise<void> {
+    return this.schemas.dropTenantSchema(tenantId);
+  }
+
+  tenantContext<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+    return this.schemas.tenantContext(tenantId, fn);
+  }
+
+  listTenantSchemas(): Promise<string[]> {
+    return this.schemas.listTenantSchemas();
+  }
+
+  tenantExists(tenantId: string): Promise<boolean> {
+    return this.schemas.tenantExists(tenantId);
+  }
+
+  migrateAll(options?: MigrateAllOptions): Promise<{ migrated: number }> {
+    return this.schemas.migrateAll(options);
+  }
+}

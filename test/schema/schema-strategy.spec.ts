@@ -1,0 +1,228 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type Repository } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bypassTenantFilter,
+  enableSchemaTenancy,
+  runWithTenant,
+  SchemaTenancyManager,
+  SchemaTenancyService,
+  TenancyModule,
+  TenantIsolationError,
+} from 'nestjs-tenancy';
+import { CATALOG_ENTITIES, Category, Product, Tag } from '../support/catalog.entities.js';
+import { DIALECTS, StatementCounter } from '../support/dialects.js';
+import { superuserQuery } from '../support/postgres.js';
+
+const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
+const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
+
+/** The schema strategy is PostgreSQL-only: these suites run on the PostgreSQL dialect. */
+describe('schema-per-tenant strategy (postgres)', () => {
+  let ds: DataSource;
+  let manager: SchemaTenancyManager;
+  let database: string;
+  let dispose: () => Promise<void>;
+  const statements = new StatementCounter();
+
+  beforeAll(async () => {
+    const connection = await postgres.connection();
+    dispose = connection.dispose;
+    database = new URL((connection.options as { url: string }).url).pathname.slice(1);
+    ds = await new DataSource({
+      ...connection.options,
+      poolSize: 3,
+      entities: CATALOG_ENTITIES,
+      logging: ['query'],
+      logger: statements,
+    } as DataSourceOptions).initialize();
+    enableSchemaTenancy(ds, CONFIG);
+    await ds.synchronize();
+    manager = new SchemaTenancyManager(ds, CONFIG);
+    await manager.createTenantSchema('a');
+    await manager.createTenantSchema('b');
+    const tools = await ds.getRepository(Category).save({ name: 'Tools' });
+    for (const tenant of ['a', 'b']) {
+      await runWithTenant(tenant, async () => {
+        const tag = await ds.getRepository(Tag).save({ label: `${tenant}-tag` });
+        await ds.getRepository(Product).save([
+          { name: `${tenant.toUpperCase()}1`, sku: 'S-1', category: tools, tags: [tag] },
+          { name: `${tenant.toUpperCase()}2`, sku: 'S-2' },
+        ]);
+      });
+    }
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await dispose();
+  });
+
+  const tablesIn = async (schema: string) =>
+    (await superuserQuery<{ table_name: string }>(database, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).map(
+      (row) => row.table_name,
+    );
+
+  it('keeps shared tables in the shared schema and tenant tables in each tenant schema', async () => {
+    expect(await tablesIn('public')).toEqual(['categories', 'organizations']);
+    const tenantTables = ['notes', 'product_tags', 'products', 'reviews', 'tags'];
+    expect(await tablesIn('tenant_a')).toEqual(tenantTables);
+    expect(await tablesIn('tenant_b')).toEqual(tenantTables);
+  });
+
+  it('writes of a tenant land physically in its own schema', async () => {
+    await runWithTenant('a', () => ds.getRepository(Product).insert({ name: 'only-a', sku: 'X-1' }));
+    const [a] = await superuserQuery(database, `SELECT count(*)::int AS n FROM tenant_a.products WHERE name = 'only-a'`);
+    const [b] = await superuserQuery(database, `SELECT count(*)::int AS n FROM tenant_b.products WHERE name = 'only-a'`);
+    expect([a.n, b.n]).toEqual([1, 0]);
+  });
+
+  it('repositories, query builders, relations and joins read the current tenant schema', async () => {
+    await runWithTenant('b', async () => {
+      const repo = ds.getRepository(Product);
+      expect((await repo.find({ order: { id: 'ASC' } })).map((p) => p.name)).toEqual(['B1', 'B2']);
+      expect(await repo.createQueryBuilder('p').where('p.sku = :s', { s: 'S-1' }).getCount()).toBe(1);
+      const withTags = await repo.findOneOrFail({ where: { sku: 'S-1' }, relations: { tags: true, category: true } });
+      expect([withTags.tags.map((t) => t.label), withTags.category?.name]).toEqual([['b-tag'], 'Tools']);
+      const categories = await ds.getRepository(Category).find({ relations: { products: true } });
+      expect(categories.map((c) => c.products.map((p) => p.name))).toEqual([['B1']]);
+    });
+  });
+
+  it('updates and deletes stay in the tenant schema', async () => {
+    await runWithTenant('a', () => ds.getRepository(Product).update({ sku: 'S-2' }, { stock: 42 }));
+    const rows = await superuserQuery(database, `SELECT 'a' AS t, stock FROM tenant_a.products WHERE sku = 'S-2' UNION ALL SELECT 'b', stock FROM tenant_b.products WHERE sku = 'S-2' ORDER BY 1`);
+    expect(rows).toEqual([
+      { t: 'a', stock: 42 },
+      { t: 'b', stock: 0 },
+    ]);
+  });
+
+  it('no tenant is a TenantIsolationError before any SQL', async () => {
+    statements.reset();
+    await expect(ds.getRepository(Product).find()).rejects.toMatchObject({ code: 'TENANT_REQUIRED' });
+    expect(statements.statements).toEqual([]);
+  });
+
+  it('a bypass with no tenant cannot reach any tenant schema', async () => {
+    await expect(bypassTenantFilter(() => ds.getRepository(Product).find())).rejects.toThrow(/tenancy!no_tenant/);
+  });
+
+  it.each([
+    ['a quote and a statement', 'a"; DROP SCHEMA public CASCADE; --'],
+    ['a dot (schema qualification)', 'public.categories'],
+    ['a name over 63 bytes with the prefix', 'x'.repeat(60)],
+    ['an empty id', ''],
+  ])('refuses a tenant id with %s before any SQL', async (_what, id) => {
+    statements.reset();
+    await expect(manager.createTenantSchema(id)).rejects.toBeInstanceOf(TenantIsolationError);
+    await expect(manager.dropTenantSchema(id)).rejects.toBeInstanceOf(TenantIsolationError);
+    expect(statements.statements).toEqual([]);
+  });
+
+  it('lists tenants, tells unknown ones apart and refuses a context for them', async () => {
+    expect(await manager.listTenantSchemas()).toEqual(['a', 'b']);
+    expect(await manager.tenantExists('a')).toBe(true);
+    expect(await manager.tenantExists('zz')).toBe(false);
+    await expect(manager.tenantContext('zz', async () => 1)).rejects.toMatchObject({ code: 'TENANT_UNKNOWN' });
+    expect(await manager.tenantContext('a', () => ds.getRepository(Product).countBy({ sku: 'S-1' }))).toBe(1);
+  });
+
+  it('migrateAll brings every tenant schema up to the entities, with progress', async () => {
+    await superuserQuery(database, `DROP TABLE tenant_b.notes`);
+    const progress: string[] = [];
+    const result = await manager.migrateAll({ concurrency: 2, onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    expect(result.migrated).toBe(2);
+    expect(progress.sort()).toEqual(['1/2', '2/2']);
+    expect(await tablesIn('tenant_b')).toContain('notes');
+  });
+
+  it('create and drop a tenant schema', async () => {
+    await manager.createTenantSchema('c');
+    expect(await manager.listTenantSchemas()).toEqual(['a', 'b', 'c']);
+    await manager.dropTenantSchema('c');
+    expect(await manager.tenantExists('c')).toBe(false);
+  });
+
+  describe('one pool, no schema leaks between units of work', () => {
+    const names = (tenant: string) => runWithTenant(tenant, async () => (await ds.getRepository(Product).find()).map((p) => p.name));
+    const onlyB = async () => expect((await names('b')).every((n) => n.startsWith('B'))).toBe(true);
+
+    it('an error in the middle of a tenant transaction leaves nothing for the next tenant', async () => {
+      await expect(
+        runWithTenant('a', () =>
+          ds.transaction(async (tx) => {
+            await tx.getRepository(Product).insert({ name: 'A-tx', sku: 'TX-1' });
+            throw new Error('boom');
+          }),
+        ),
+      ).rejects.toThrow('boom');
+      await onlyB();
+      expect(await runWithTenant('a', () => ds.getRepository(Product).countBy({ sku: 'TX-1' }))).toBe(0);
+    });
+
+    it('a backend terminated while busy does not affect the next tenant on the pool', async () => {
+      const busy = runWithTenant('a', () => ds.query(`SELECT pg_sleep(5)`)).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await superuserQuery(database, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()`);
+      expect(await busy).toBeInstanceOf(Error);
+      await onlyB();
+      expect((await names('a')).every((n) => n.startsWith('A') || n === 'only-a')).toBe(true);
+    });
+
+    it('an aborted statement (timeout) does not affect the next tenant', async () => {
+      await expect(
+        runWithTenant('a', () =>
+          ds.transaction(async (tx) => {
+            await tx.query(`SET LOCAL statement_timeout = 50`);
+            await tx.query(`SELECT pg_sleep(1)`);
+          }),
+        ),
+      ).rejects.toThrow(/timeout|cancel/i);
+      await onlyB();
+    });
+
+    it('interleaved tenants on a pool of 3 connections never see each other', async () => {
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? names('a') : names('b')).then((n) => [i % 2 ? 'A' : 'B', n] as const)));
+      for (const [prefix, seen] of results) expect(seen.every((n) => n.startsWith(prefix) || (prefix === 'A' && n === 'only-a'))).toBe(true);
+    });
+  });
+});
+
+@Injectable()
+class Catalog {
+  constructor(
+    @InjectRepository(Product) readonly products: Repository<Product>,
+    readonly schemas: SchemaTenancyService,
+  ) {}
+}
+
+describe('TenancyModule.forRoot({ strategy: "schema" }) (postgres)', () => {
+  it('startup synchronize creates only shared tables; provisioning and @InjectRepository use tenant schemas', async () => {
+    const { options, dispose } = await postgres.connection();
+    const database = new URL((options as { url: string }).url).pathname.slice(1);
+    @Module({
+      imports: [
+        TenancyModule.forRoot({ strategy: 'schema' }),
+        TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
+        TypeOrmModule.forFeature([Product]),
+      ],
+      providers: [Catalog],
+    })
+    class AppModule {}
+    const app = await (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication().init();
+    try {
+      const rows = await superuserQuery(database, `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2`);
+      expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual(['public.categories', 'public.organizations']);
+      const catalog = app.get(Catalog);
+      await catalog.schemas.createTenantSchema('acme');
+      await catalog.schemas.tenantContext('acme', () => catalog.products.save({ name: 'Anvil', sku: 'A-1' }));
+      expect(await catalog.schemas.tenantContext('acme', () => catalog.products.count())).toBe(1);
+      expect(await catalog.schemas.listTenantSchemas()).toEqual(['acme']);
+    } finally {
+      await app.close();
+      await dispose();
+    }
+  });
+});
