@@ -138,6 +138,20 @@ describe('schema-per-tenant strategy (postgres)', () => {
     expect(await tablesIn('tenant_b')).toContain('notes');
   });
 
+  it('exports one tenant and restores it under a new tenant id, relations and sequences included', async () => {
+    const dump = JSON.parse(JSON.stringify(await manager.exportTenant('b')));
+    await manager.importTenant(dump, 'b_copy');
+    await runWithTenant('b_copy', async () => {
+      const copy = await ds.getRepository(Product).findOneOrFail({ where: { sku: 'S-1' }, relations: { tags: true } });
+      expect([copy.name, copy.tenantId, copy.tags.map((t) => t.label)]).toEqual(['B1', 'b_copy', ['b-tag']]);
+      const fresh = await ds.getRepository(Product).save({ name: 'after import', sku: 'N-1' });
+      expect(fresh.id).toBeGreaterThan(copy.id);
+    });
+    expect(await runWithTenant('b', () => ds.getRepository(Product).countBy({ sku: 'N-1' }))).toBe(0);
+    await expect(manager.importTenant(dump, 'a')).rejects.toMatchObject({ code: 'TENANT_UNSUPPORTED_QUERY' });
+    await manager.dropTenantSchema('b_copy');
+  });
+
   it('create and drop a tenant schema', async () => {
     await manager.createTenantSchema('c');
     expect(await manager.listTenantSchemas()).toEqual(['a', 'b', 'c']);

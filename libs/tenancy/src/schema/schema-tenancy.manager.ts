@@ -3,6 +3,7 @@ import { assertValidTenantId } from '../context/tenant-id.js';
 import { runWithTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
+import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
 
 export interface MigrateAllProgress {
@@ -79,6 +80,31 @@ export class SchemaTenancyManager {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, tenants.length) }, worker));
     return { migrated: done };
+  }
+
+  /** One tenant's rows as JSON-serialisable data (the reference's per-tenant backup). */
+  async exportTenant(tenantId: string): Promise<TenantExport> {
+    const schema = this.schemaOf(tenantId);
+    if (!(await this.tenantExists(tenantId))) throw new TenantIsolationError('TENANT_UNKNOWN', 'Tenant has no schema to export.');
+    return readTenantTables(this.dataSource, schema, tenantId);
+  }
+
+  /**
+   * Restores an export into a new tenant schema, under `asTenantId` when given.
+   * Refuses an existing tenant rather than merge two tenants' rows.
+   */
+  async importTenant(dump: TenantExport, asTenantId: string = dump.tenantId): Promise<void> {
+    const schema = this.schemaOf(asTenantId);
+    if (await this.tenantExists(asTenantId)) {
+      throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', 'Import target tenant already exists; drop it or import under a new tenant id.');
+    }
+    await this.createTenantSchema(asTenantId);
+    try {
+      await writeTenantTables(this.dataSource, schema, asTenantId, dump);
+    } catch (error) {
+      await this.dropTenantSchema(asTenantId);
+      throw error;
+    }
   }
 
   private syncTenant(tenantId: string): Promise<void> {

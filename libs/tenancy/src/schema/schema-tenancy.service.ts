@@ -4,6 +4,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { TenancyDataSourceBinder } from '../typeorm/tenancy-data-source.binder.js';
 import { SchemaTenancyManager, type MigrateAllOptions } from './schema-tenancy.manager.js';
+import type { TenantExport } from './tenant-export.js';
 
 /** The schema strategy's provisioning API (see SchemaTenancyManager). */
 @Injectable()
@@ -42,6 +43,14 @@ export class SchemaTenancyService {
 
   tenantExists(tenantId: string): Promise<boolean> {
     return this.schemas.tenantExists(tenantId);
+  }
+
+  exportTenant(tenantId: string): Promise<TenantExport> {
+    return this.schemas.exportTenant(tenantId);
+  }
+
+  importTenant(dump: TenantExport, asTenantId?: string): Promise<void> {
+    return this.schemas.importTenant(dump, asTenantId);
   }
 
   migrateAll(options?: MigrateAllOptions): Promise<{ migrated: number }> {
