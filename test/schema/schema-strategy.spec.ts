@@ -212,14 +212,17 @@ class Catalog {
   ) {}
 }
 
-describe('TenancyModule.forRoot({ strategy: "schema" }) (postgres)', () => {
+describe.each([
+  ['forRoot', () => TenancyModule.forRoot({ strategy: 'schema' })],
+  ['forRootAsync', () => TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) })],
+])('TenancyModule.%s({ strategy: "schema" }) (postgres)', (_how, tenancy) => {
   it('startup synchronize creates only shared tables; provisioning and @InjectRepository use tenant schemas', async () => {
     const { options, dispose } = await postgres.connection();
     const database = new URL((options as { url: string }).url).pathname.slice(1);
     @Module({
       imports: [
-        TenancyModule.forRoot({ strategy: 'schema' }),
         TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
+        tenancy(),
         TypeOrmModule.forFeature([Product]),
       ],
       providers: [Catalog],

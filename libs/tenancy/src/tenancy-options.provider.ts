@@ -3,15 +3,23 @@ import { TENANCY_OPTIONS } from './constants.js';
 import { LoggerAuditSink } from './context/tenant-audit.js';
 import { configureTenantContext } from './context/tenant-context.config.js';
 import { TENANCY_MODULE_OPTIONS } from './tenancy.module-definition.js';
-import type { TenancyModuleOptions } from './tenancy-options.interface.js';
+import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';
+import { declareSchemaTenancy } from './schema/schema-strategy.installer.js';
+import { releaseSynchronize } from './schema/startup-strategy.gate.js';
 
 /** Validates the options once, at start-up, and configures the tenant context. */
 export const tenancyOptionsProvider: Provider = {
   provide: TENANCY_OPTIONS,
   inject: [TENANCY_MODULE_OPTIONS],
   useFactory: (options: TenancyModuleOptions) => {
-    const resolved = resolveTenancyOptions(options);
+    let resolved: ResolvedTenancyOptions;
+    try {
+      resolved = resolveTenancyOptions(options);
+      if (resolved.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
+    } finally {
+      releaseSynchronize();
+    }
     configureTenantContext({
       tenantIdPattern: resolved.tenantIdPattern,
       audit: resolved.audit ?? new LoggerAuditSink(),

@@ -1,20 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TENANCY_OPTIONS } from './constants.js';
 import { TenantContext } from './context/tenant-context.js';
-import { ConfigurableTenancyModule, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
+import { ConfigurableTenancyModule, TENANCY_ASYNC_OPTIONS_TYPE, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
+import { holdSynchronizeUntilOptions } from './schema/startup-strategy.gate.js';
 import { tenancyOptionsProvider } from './tenancy-options.provider.js';
+import { resolveTenancyOptions } from './tenancy-options.validator.js';
+import { applyDeclared, declareSchemaTenancy } from './schema/schema-strategy.installer.js';
+import { SchemaTenancyService } from './schema/schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './typeorm/tenancy-data-source.binder.js';
+import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from './http/tenancy-http.providers.js';
 
 /**
  * `TenancyModule.forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`.
  * Global: TenantContext and the options are injectable everywhere.
  */
 @Module({
-  providers: [tenancyOptionsProvider, TenantContext, TenancyDataSourceBinder],
-  exports: [TENANCY_OPTIONS, TenantContext, TenancyDataSourceBinder],
+  providers: [tenancyOptionsProvider, TenantContext, TenancyDataSourceBinder, SchemaTenancyService, ...TENANCY_HTTP_PROVIDERS],
+  exports: [TENANCY_OPTIONS, TenantContext, TenancyDataSourceBinder, SchemaTenancyService, ...TENANCY_HTTP_EXPORTS],
 })
 export class TenancyModule extends ConfigurableTenancyModule {
   static override forRoot(options: typeof TENANCY_OPTIONS_TYPE = {}): DynamicModule {
+    const resolved = resolveTenancyOptions(options);
+    if (resolved.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
     return super.forRoot(options);
+  }
+
+  static override forRootAsync(options: typeof TENANCY_ASYNC_OPTIONS_TYPE): DynamicModule {
+    holdSynchronizeUntilOptions(applyDeclared);
+    return super.forRootAsync(options);
   }
 }

@@ -1,8 +1,8 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ObjectLiteral, Repository } from 'typeorm';
-import { TenantContext } from 'nestjs-tenancy';
-import { Organization } from '../organizations/organization.entity.js';
+import type { Repository } from 'typeorm';
+import { runWithTenant, TENANCY_OPTIONS, TenantContext, type ResolvedTenancyOptions } from 'nestjs-tenancy';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { Product } from '../products/product.entity.js';
 import { Project } from '../projects/project.entity.js';
 
@@ -29,57 +29,49 @@ export class AdminService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectRepository(Project) private readonly projects: Repository<Project>,
-    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly organizations: OrganizationsService,
     private readonly tenantContext: TenantContext,
+    @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions,
   ) {}
 
   async allProducts(): Promise<Product[]> {
     this.assertBypassed();
-    return this.products.find({ order: { tenantId: 'ASC', id: 'ASC' } });
+    if (this.options.strategy === 'row') {
+      return this.products.find({ order: { tenantId: 'ASC', id: 'ASC' } });
+    }
+    // Schema strategy: each tenant's rows live in its own schema, so "every tenant" is one query per tenant.
+    const perTenant = await this.forEachTenant(() => this.products.find({ order: { id: 'ASC' } }));
+    return perTenant.flatMap(({ result }) => result);
   }
 
   async stats(): Promise<AdminStats> {
     this.assertBypassed();
-    const [organizations, projects, products] = await Promise.all([
-      this.organizations.find({ order: { id: 'ASC' } }),
-      this.countPerTenant(this.projects),
-      this.countPerTenant(this.products),
-    ]);
-    const per_tenant = organizations.map((organization) => ({
-      tenant_id: organization.id,
-      projects: projects.get(organization.id) ?? 0,
-      products: products.get(organization.id) ?? 0,
-    }));
+    const counts = await this.forEachTenant(async () => ({ projects: await this.projects.count(), products: await this.products.count() }));
+    const per_tenant = counts.map(({ tenantId, result }) => ({ tenant_id: tenantId, ...result }));
     return {
-      organizations: organizations.length,
-      total_projects_all_tenants: sum(projects),
-      total_products_all_tenants: sum(products),
+      organizations: per_tenant.length,
+      total_projects_all_tenants: per_tenant.reduce((total, tenant) => total + tenant.projects, 0),
+      total_products_all_tenants: per_tenant.reduce((total, tenant) => total + tenant.products, 0),
       per_tenant,
     };
   }
 
+  /** runWithTenant works under both strategies: it filters rows, or picks the tenant's schema. */
+  private async forEachTenant<T>(query: () => Promise<T>): Promise<Array<{ tenantId: string; result: T }>> {
+    const results = [];
+    for (const { id } of await this.organizations.list()) {
+      results.push({ tenantId: id, result: await runWithTenant(id, query) });
+    }
+    return results;
+  }
+
   /**
-   * Inside one tenant these queries would quietly return that tenant's rows
-   * only, and an "all tenants" answer would be wrong without any error.
+   * Inside one tenant these reports would quietly cover that tenant only, and
+   * an "all tenants" answer would be wrong without any error.
    */
   private assertBypassed(): void {
     if (!this.tenantContext.isBypassed()) {
       throw new ForbiddenException('Cross-tenant reports need the tenant filter bypassed');
     }
   }
-
-  private async countPerTenant<T extends ObjectLiteral>(repository: Repository<T>): Promise<Map<string, number>> {
-    const rows = await repository
-      .createQueryBuilder('entity')
-      .select('entity.tenantId', 'tenant_id')
-      .addSelect('COUNT(*)', 'count')
-      .groupBy('entity.tenantId')
-      .getRawMany<{ tenant_id: string; count: string | number }>();
-    // PostgreSQL returns COUNT(*) as a string (bigint), SQLite as a number.
-    return new Map(rows.map((row) => [row.tenant_id, Number(row.count)]));
-  }
-}
-
-function sum(counts: Map<string, number>): number {
-  return [...counts.values()].reduce((total, count) => total + count, 0);
 }

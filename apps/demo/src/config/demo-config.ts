@@ -5,9 +5,11 @@ export type DemoStrategy = 'row' | 'schema';
 /** Everything the demo reads from the environment, read once at start-up. */
 export interface DemoConfig {
   port: number;
-  /** PostgreSQL when set; otherwise SQLite in `sqliteFile`. */
+  /** PostgreSQL when set; otherwise SQLite in `sqliteFile` (row strategy) or embedded PostgreSQL (schema strategy). */
   databaseUrl: string | undefined;
   sqliteFile: string;
+  /** Where the schema strategy keeps its embedded PostgreSQL cluster when no DATABASE_URL is given. */
+  embeddedPostgresDir: string;
   strategy: DemoStrategy;
   jwtSecret: string;
 }
@@ -37,12 +39,34 @@ function parseStrategy(value: string | undefined): DemoStrategy {
   throw new DemoConfigError(`TENANCY_STRATEGY must be 'row' (default) or 'schema'; got ${JSON.stringify(value)}.`);
 }
 
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new DemoConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/db); leave it unset for SQLite.');
+  }
+  return value;
+}
+
+function parseJwtSecret(value: string | undefined): string {
+  if (value === undefined || value === '') return DEV_JWT_SECRET;
+  // HS256 with a shorter secret can be brute-forced; the library refuses it too, less readably.
+  if (Buffer.byteLength(value) < 32) throw new DemoConfigError('JWT_SECRET must be at least 32 bytes long.');
+  return value;
+}
+
+function sqliteFile(value: string | undefined): string {
+  if (value === ':memory:') return value;
+  // Absolute, so the start-up log says exactly which file holds the data.
+  return resolve(value || 'demo.sqlite');
+}
+
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   return {
     port: parsePort(env.PORT),
-    databaseUrl: env.DATABASE_URL || undefined,
-    sqliteFile: resolve(env.SQLITE_FILE || 'demo.sqlite'),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    sqliteFile: sqliteFile(env.SQLITE_FILE),
+    embeddedPostgresDir: resolve(env.EMBEDDED_POSTGRES_DIR || '.tmp/demo-postgres'),
     strategy: parseStrategy(env.TENANCY_STRATEGY),
-    jwtSecret: env.JWT_SECRET || DEV_JWT_SECRET,
+    jwtSecret: parseJwtSecret(env.JWT_SECRET),
   };
 }

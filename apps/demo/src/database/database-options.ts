@@ -4,12 +4,19 @@ import { DEMO_ENTITIES } from './demo-entities.js';
 
 /**
  * SQLite in a local file by default, so `npm start` needs no database server;
- * DATABASE_URL switches to PostgreSQL. `synchronize` creates the tables on
- * first start: fine for a demo, use migrations in an application.
+ * DATABASE_URL switches to PostgreSQL. Tables are created at start-up: fine
+ * for a demo, use migrations in an application.
  */
-export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqliteFile'>): TypeOrmModuleOptions {
-  if (config.databaseUrl) {
-    return { type: 'postgres', url: config.databaseUrl, entities: DEMO_ENTITIES, synchronize: true };
+export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqliteFile' | 'strategy'>): TypeOrmModuleOptions {
+  if (config.strategy === 'schema' && !config.databaseUrl) {
+    throw new Error('the schema strategy needs a PostgreSQL URL (main.ts starts embedded PostgreSQL when DATABASE_URL is unset)');
   }
-  return { type: 'better-sqlite3', database: config.sqliteFile, entities: DEMO_ENTITIES, synchronize: true };
+  // Schema strategy: TypeORM's own start-up synchronize would run before the
+  // strategy is bound (TenancyModule.forRootAsync) and create the tenant
+  // tables in the shared schema; the seeder synchronizes afterwards instead.
+  const synchronize = config.strategy === 'row';
+  if (config.databaseUrl) {
+    return { type: 'postgres', url: config.databaseUrl, entities: DEMO_ENTITIES, synchronize };
+  }
+  return { type: 'better-sqlite3', database: config.sqliteFile, entities: DEMO_ENTITIES, synchronize };
 }

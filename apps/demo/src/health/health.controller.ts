@@ -1,8 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { TenantOptional } from 'nestjs-tenancy';
 import { DataSource } from 'typeorm';
 
 @ApiTags('health')
+// Load balancers probe without a tenant.
+@TenantOptional()
 @Controller('health')
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}

@@ -16,7 +16,7 @@ function assertPostgres(dataSource: DataSource): void {
   }
 }
 
-function applyDeclared(dataSource: DataSource): void {
+export function applyDeclared(dataSource: DataSource): void {
   const config = pendingSchemaStrategy(nameOf(dataSource));
   if (!config) return;
   assertPostgres(dataSource);

@@ -1,0 +1,50 @@
+import { UnauthorizedException } from '@nestjs/common';
+import {
+  HeaderTenantResolver,
+  JwtTenantResolver,
+  type TenancyModuleOptions,
+  type TenantAuditSink,
+  type TenantBypassContext,
+} from 'nestjs-tenancy';
+import { ADMIN_ROLE, DEMO_JWT_ALGORITHM, DEMO_JWT_AUDIENCE, DEMO_JWT_ISSUER, ROLE_CLAIM, TENANTS_CLAIM } from '../auth/demo-jwt.js';
+import type { DemoConfig } from '../config/demo-config.js';
+import type { OrganizationsService } from '../organizations/organizations.service.js';
+
+export interface DemoTenancyDeps {
+  config: DemoConfig;
+  organizations: OrganizationsService;
+  /** The command-line demo prints audit lines itself; the server logs them. */
+  audit?: TenantAuditSink;
+}
+
+/**
+ * Admin routes answer 401 to an anonymous caller (who should get a token)
+ * and 403 (the library's refusal) to a caller whose token is not an admin's.
+ */
+function canBypass({ principal }: TenantBypassContext): boolean {
+  if (!principal) throw new UnauthorizedException('Admin routes need a bearer token: npm run demo:token -- --admin');
+  return principal.claims[ROLE_CLAIM] === ADMIN_ROLE;
+}
+
+export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps): TenancyModuleOptions {
+  return {
+    strategy: config.strategy,
+    onMissingTenant: 'throw',
+    resolvers: [
+      // A verified token first: when present, the header can only pick among the tenants it grants.
+      new JwtTenantResolver({
+        secret: config.jwtSecret,
+        algorithms: [DEMO_JWT_ALGORITHM],
+        issuer: DEMO_JWT_ISSUER,
+        audience: DEMO_JWT_AUDIENCE,
+        claim: TENANTS_CLAIM,
+      }),
+      // The reference's X-Tenant-ID header, trusted only as far as validateTenant checks it.
+      new HeaderTenantResolver({ header: 'x-tenant-id' }),
+    ],
+    // The reference's "dependency approach": the tenant must be a known, active organization.
+    validateTenant: (tenantId) => organizations.isActive(tenantId),
+    canBypass,
+    ...(audit ? { audit } : {}),
+  };
+}
