@@ -1,0 +1,349 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bypassTenantFilter, clearCurrentTenant, getCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
+import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
+import { seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
+import { DIALECTS, type TestDataSource } from '../support/dialects.js';
+
+/**
+ * The ORM half of the attack catalogue: each case is an attempt by tenant a
+ * to read, infer, write or delete tenant b's data, or to escape its context.
+ * `protection` names what stops it; scripts/security-mutations.ts switches
+ * each protection off in a scratch copy and checks that its cases fail.
+ */
+interface Attack {
+  name: string;
+  protection: 'where-filter' | 'join-filter' | 'insert-guard' | 'update-guard' | 'upsert-guard' | 'clear-guard' | 'cache-split' | 'context' | 'id-validation' | 'fail-closed';
+  run(ctx: { ds: DataSource; seed: CatalogSeed; bState: () => Promise<unknown> }): Promise<void>;
+}
+
+const asA = <T>(fn: () => Promise<T>) => runWithTenant('a', fn);
+const refusedWith = (code: string) => expect.objectContaining({ code });
+
+const ATTACKS: Attack[] = [
+  {
+    name: 'id guessing: findOneBy a foreign id',
+    protection: 'where-filter',
+    run: async ({ ds, seed }) => expect(await asA(() => ds.getRepository(Product).findOneBy({ id: seed.b1.id }))).toBeNull(),
+  },
+  {
+    name: 'id enumeration: count over an id range',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').where('p.id > 0').getCount())).toBe(2),
+  },
+  {
+    name: 'asking for the other tenant by tenantId in the criteria',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).findBy({ tenantId: 'b' }))).toEqual([]),
+  },
+  {
+    name: 'widening the WHERE with orWhere("1=1")',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').where('p.id = 0').orWhere('1=1').getCount())).toBe(2),
+  },
+  {
+    name: 'overriding the tenant parameter with setParameter',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').setParameters({ tenancy_tenant_id: 'b' }).getCount())).toBe(2),
+  },
+  {
+    name: 'aggregate inference: SUM over every row',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).sum('price'))).toBe(30),
+  },
+  {
+    name: 'GROUP BY tenant_id to list the other tenants',
+    protection: 'where-filter',
+    run: async ({ ds }) => {
+      const rows = await asA(() => ds.getRepository(Product).createQueryBuilder('p').select('p.tenantId', 't').groupBy('p.tenantId').getRawMany());
+      expect(rows).toEqual([{ t: 'a' }]);
+    },
+  },
+  {
+    name: 'existence probe with exists()',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).existsBy({ sku: 'S-3' }))).toBe(false),
+  },
+  {
+    name: 'subquery over the scoped table from an unscoped root',
+    protection: 'where-filter',
+    run: async ({ ds }) => {
+      const rows = await asA(() => {
+        const q = ds.getRepository(Category).createQueryBuilder('c');
+        return q.where(`c.id IN ${q.subQuery().select('p.categoryId').from(Product, 'p').getQuery()}`).getMany();
+      });
+      expect(rows.map((c) => c.name)).toEqual(['Tools']);
+    },
+  },
+  {
+    name: 'reading the table by its name instead of the entity',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(Number((await asA(() => ds.createQueryBuilder().select('COUNT(*)', 'n').from('products', 'x').getRawOne()))?.n)).toBe(2),
+  },
+  {
+    name: 'implicit cross join with addFrom',
+    protection: 'where-filter',
+    run: async ({ ds }) => {
+      const rows = await asA(() => ds.createQueryBuilder().select('p.name', 'n').from(Tag, 't').addFrom(Product, 'p').where("t.label = 'red'").getRawMany());
+      expect(rows.map((r) => r.n).sort()).toEqual(['A1', 'A2']);
+    },
+  },
+  {
+    name: 'soft-deleted rows via withDeleted',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).count({ withDeleted: true }))).toBe(2),
+  },
+  {
+    name: 'a transaction manager',
+    protection: 'where-filter',
+    run: async ({ ds }) => expect(await asA(() => ds.transaction((m) => m.count(Product)))).toBe(2),
+  },
+  {
+    name: 'a hand-made QueryRunner manager',
+    protection: 'where-filter',
+    run: async ({ ds }) => {
+      const runner = ds.createQueryRunner();
+      try {
+        expect(await asA(() => runner.manager.count(Product))).toBe(2);
+      } finally {
+        await runner.release();
+      }
+    },
+  },
+  {
+    name: 'following a planted foreign key through relations',
+    protection: 'join-filter',
+    run: async ({ ds, seed }) => {
+      const review = await asA(() => ds.getRepository(Review).findOneOrFail({ where: { id: seed.raPlanted.id }, relations: { product: true } }));
+      expect(review.product).toBeNull();
+    },
+  },
+  {
+    name: 'following a planted junction row (many-to-many)',
+    protection: 'join-filter',
+    run: async ({ ds, seed }) => {
+      const a1 = await asA(() => ds.getRepository(Product).findOneOrFail({ where: { id: seed.a1.id }, relations: { tags: true } }));
+      expect(a1.tags.map((t) => t.label)).toEqual(['red']);
+    },
+  },
+  {
+    name: 'an eager relation to the other tenant',
+    protection: 'join-filter',
+    run: async ({ ds, seed }) => expect((await asA(() => ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id }))).pinned).toBeNull(),
+  },
+  {
+    name: 'a lazy relation to the other tenant',
+    protection: 'where-filter',
+    run: async ({ ds, seed }) => expect(await asA(async () => (await ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id })).about)).toBeNull(),
+  },
+  {
+    name: 'an outer join from an unscoped root',
+    protection: 'join-filter',
+    run: async ({ ds }) => {
+      const cats = await asA(() => ds.getRepository(Category).find({ relations: { products: true }, order: { id: 'ASC' } }));
+      expect(cats.map((c) => c.products.map((p) => p.name).sort())).toEqual([['A1'], []]);
+    },
+  },
+  {
+    name: 'an explicit foreign tenantId in an insert body',
+    protection: 'insert-guard',
+    run: async ({ ds }) =>
+      expect(asA(() => ds.createQueryBuilder().insert().into(Product).values({ name: 'x', sku: 'x', tenantId: 'b' }).callListeners(false).execute())).rejects.toEqual(
+        refusedWith('TENANT_MISMATCH'),
+      ),
+  },
+  {
+    name: 'INSERT ... SELECT copying rows in as the other tenant',
+    protection: 'insert-guard',
+    run: async ({ ds }) =>
+      expect(
+        asA(() => ds.createQueryBuilder().insert().into(Product, ['name', 'sku', 'tenantId']).valuesFromSelect((q) => q.select(["'x'", "'y'", "'b'"]).from(Category, 'c')).execute()),
+      ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY')),
+  },
+  {
+    name: 'upsert on a sku the other tenant also holds',
+    protection: 'upsert-guard',
+    run: async ({ ds, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Product).upsert({ name: 'pwned', sku: 'S-1' }, ['sku']));
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'update by a foreign id',
+    protection: 'where-filter',
+    run: async ({ ds, seed, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Product).update({ id: seed.b1.id }, { name: 'pwned' }));
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'delete everything',
+    protection: 'where-filter',
+    run: async ({ ds, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Review).delete({}).catch(() => ds.createQueryBuilder().delete().from(Review).execute()));
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'increment a foreign counter',
+    protection: 'where-filter',
+    run: async ({ ds, seed, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Product).increment({ id: seed.b1.id }, 'stock', 1000));
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'soft-delete a foreign row',
+    protection: 'where-filter',
+    run: async ({ ds, seed, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Product).softDelete({ id: seed.b2.id }));
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'move an own row into the other tenant (listeners off)',
+    protection: 'update-guard',
+    run: async ({ ds, seed }) =>
+      expect(asA(() => ds.createQueryBuilder().update(Product).set({ tenantId: 'b' }).where('id = :id', { id: seed.a2.id }).callListeners(false).execute())).rejects.toEqual(
+        refusedWith('TENANT_MOVE'),
+      ),
+  },
+  {
+    name: 'clear() to truncate every tenant',
+    protection: 'clear-guard',
+    run: async ({ ds, bState }) => {
+      const before = await bState();
+      await asA(() => ds.getRepository(Note).clear());
+      expect(await bState()).toEqual(before);
+    },
+  },
+  {
+    name: 'cache poisoning through a fixed cache id',
+    protection: 'cache-split',
+    run: async ({ ds }) => {
+      const cached = () => ds.getRepository(Product).createQueryBuilder('p').cache('catalogue', 60_000).getMany();
+      await runWithTenant('b', cached);
+      expect((await asA(cached)).map((p) => p.tenantId)).toEqual(['a', 'a']);
+    },
+  },
+  {
+    name: 'a job with no tenant',
+    protection: 'fail-closed',
+    run: async ({ ds }) => expect(ds.getRepository(Product).find()).rejects.toEqual(refusedWith('TENANT_REQUIRED')),
+  },
+  {
+    name: 'clearCurrentTenant to escape the filter',
+    protection: 'fail-closed',
+    run: async ({ ds }) =>
+      expect(
+        asA(async () => {
+          clearCurrentTenant();
+          return ds.getRepository(Product).find();
+        }),
+      ).rejects.toEqual(refusedWith('TENANT_REQUIRED')),
+  },
+  {
+    name: 'an SQL-injecting tenant id',
+    protection: 'id-validation',
+    run: async ({ ds }) => expect(() => runWithTenant("a' OR '1'='1", () => ds.getRepository(Product).find())).toThrow(expect.objectContaining({ code: 'TENANT_INVALID' })),
+  },
+  {
+    name: 'context after a thrown error in a nested tenant',
+    protection: 'context',
+    run: async ({ ds }) => {
+      await asA(async () => {
+        await runWithTenant('b', async () => Promise.reject(new Error('boom'))).catch(() => undefined);
+        expect((await ds.getRepository(Product).find()).map((p) => p.tenantId)).toEqual(['a', 'a']);
+      });
+    },
+  },
+  {
+    name: 'Promise.all across two tenants',
+    protection: 'context',
+    run: async ({ ds }) => {
+      const [a, b] = await Promise.all([asA(() => ds.getRepository(Product).find()), runWithTenant('b', () => ds.getRepository(Product).find())]);
+      expect([new Set(a.map((p) => p.tenantId)), new Set(b.map((p) => p.tenantId))]).toEqual([new Set(['a']), new Set(['b'])]);
+    },
+  },
+  {
+    name: 'a timer scheduled by tenant a firing while tenant b runs',
+    protection: 'context',
+    run: async ({ ds }) => {
+      const fired = new Promise<string[]>((resolve) => asA(async () => setTimeout(async () => resolve((await ds.getRepository(Product).find()).map((p) => p.tenantId)), 20)));
+      await runWithTenant('b', () => sleep(30));
+      expect(await fired).toEqual(['a', 'a']);
+    },
+  },
+  {
+    name: 'an event emitter listener registered by tenant a, emitted by tenant b',
+    protection: 'context',
+    run: async ({ ds }) => {
+      const emitter = new EventEmitter();
+      const seen = new Promise<string | undefined>((resolve) => asA(async () => emitter.on('ping', () => resolve(getCurrentTenant()))));
+      await runWithTenant('b', async () => emitter.emit('ping'));
+      expect(await seen).toBe('b');
+      expect(await runWithTenant('b', () => ds.getRepository(Product).count())).toBe(2);
+    },
+  },
+  {
+    name: 'a background job that outlives the request that started it',
+    protection: 'context',
+    run: async ({ ds }) => {
+      let job: Promise<string[]> | undefined;
+      await asA(async () => {
+        job = sleep(20).then(async () => (await ds.getRepository(Product).find()).map((p) => p.tenantId));
+      });
+      await runWithTenant('b', () => ds.getRepository(Product).find());
+      expect(await job).toEqual(['a', 'a']);
+    },
+  },
+  {
+    name: 'two jobs started in the same tick with setCurrentTenant',
+    protection: 'context',
+    run: async ({ ds }) => {
+      const job = async (tenant: string) => {
+        setCurrentTenant(tenant);
+        await sleep(tenant === 'a' ? 15 : 0);
+        return (await ds.getRepository(Product).find()).map((p) => p.tenantId);
+      };
+      expect(await Promise.all([job('a'), job('b')])).toEqual([
+        ['a', 'a'],
+        ['b', 'b'],
+      ]);
+    },
+  },
+];
+
+describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
+  let db: TestDataSource;
+  let seed: CatalogSeed;
+  beforeAll(async () => {
+    db = await dialect.open(CATALOG_ENTITIES, { cache: true });
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    await bypassTenantFilter(async () => {
+      for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories']) await db.dataSource.query(`DELETE FROM ${table}`);
+      await db.dataSource.queryResultCache?.clear();
+    });
+    seed = await seedCatalog(db.dataSource);
+  });
+
+  const bState = () =>
+    bypassTenantFilter(async () => ({
+      products: await db.dataSource.getRepository(Product).find({ where: { tenantId: 'b' }, withDeleted: true, order: { id: 'ASC' } }),
+      reviews: await db.dataSource.getRepository(Review).find({ where: { tenantId: 'b' }, order: { id: 'ASC' } }),
+      notes: await db.dataSource.getRepository(Note).find({ where: { tenantId: 'b' }, order: { id: 'ASC' } }),
+    }));
+
+  for (const attack of ATTACKS) {
+    it(`[${attack.protection}] ${attack.name}`, () => attack.run({ ds: db.dataSource, seed, bState }));
+  }
+});
