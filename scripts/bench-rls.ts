@@ -16,28 +16,39 @@ import { startPostgres } from './bench-rls/postgres-server.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 25);
 const CONCURRENCY = 8;
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 6);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const geomean = (values: number[]) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 
+type Samples = Record<Mode, number[][]>; // per mode, per round, call times in ms
+
+/** Each round runs every mode back to back (order alternating), so a ratio is taken within one round's noise. */
 async function latency(sources: Record<Mode, DataSource>, ops: Record<string, Operation>, modes: Mode[]) {
-  const samples = new Map<string, Record<Mode, number[]>>();
+  const samples = new Map<string, Samples>();
   let i = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, op] of Object.entries(ops)) {
       const entry = samples.get(name) ?? { off: [], on: [], naive: [] };
       samples.set(name, entry);
-      const order = round % 2 ? [...modes].reverse() : modes;
-      for (const mode of order) {
+      for (const mode of round % 2 ? [...modes].reverse() : modes) {
+        const times: number[] = [];
         for (let k = 0; k < PER_ROUND; k++) {
           const start = performance.now();
           await runIn(mode, sources[mode], op, i++);
-          if (round > 0) entry[mode].push(performance.now() - start); // round 0 warms up
+          times.push(performance.now() - start);
         }
+        if (round > 0) entry[mode].push(times); // round 0 warms up
       }
     }
   }
   return samples;
+}
+
+/** Median over rounds of (median of mode / median of off) in the same round. */
+function ratio(s: Samples, mode: Mode): number {
+  if (s[mode].length === 0) return NaN;
+  return median(s[mode].map((times, round) => median(times) / median(s.off[round])));
 }
 
 async function throughput(sources: Record<Mode, DataSource>, mode: Mode, millis: number): Promise<number> {
@@ -72,7 +83,9 @@ async function main(): Promise<void> {
     naive: await open(databases.on, false),
   };
   try {
-    console.log(`latency: median ms per call, ${ROUNDS - 1} rounds x ${PER_ROUND} calls per mode, interleaved`);
+    console.log(
+      `latency: median ms per call; ratio = median over ${ROUNDS - 1} rounds of the per-round median ratio to orm only (${PER_ROUND} calls per mode per round)`,
+    );
     console.log(['operation', 'orm only', 'orm+rls', 'ratio', 'naive rls', 'ratio'].join(' | '));
     const rows = [
       ...(await latency(sources, OPERATIONS, ['off', 'on', 'naive'])),
@@ -80,22 +93,33 @@ async function main(): Promise<void> {
     ];
     const ratios: Record<'on' | 'naive', number[]> = { on: [], naive: [] };
     for (const [name, s] of rows) {
-      const [off, on, naive] = [median(s.off), median(s.on), s.naive.length ? median(s.naive) : NaN];
-      ratios.on.push(on / off);
-      if (!Number.isNaN(naive)) ratios.naive.push(naive / off);
+      const ms = (mode: Mode) => (s[mode].length ? median(s[mode].flat()) : NaN);
+      const [on, naive] = [ratio(s, 'on'), ratio(s, 'naive')];
+      ratios.on.push(on);
+      if (!Number.isNaN(naive)) ratios.naive.push(naive);
       const cell = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(3));
-      console.log([name, cell(off), cell(on), `${cell(on / off)}x`, cell(naive), `${cell(naive / off)}x`].join(' | '));
+      console.log([name, cell(ms('off')), cell(ms('on')), `${cell(on)}x`, cell(ms('naive')), `${cell(naive)}x`].join(' | '));
     }
     console.log(`geometric mean ratio, orm+rls / orm only: ${geomean(ratios.on).toFixed(3)}x`);
     console.log(`geometric mean ratio, naive rls / orm only (non-transactional ops): ${geomean(ratios.naive).toFixed(3)}x`);
 
+    const costs: Record<'on' | 'naive', number[]> = { on: [], naive: [] };
     const rates: Record<Mode, number[]> = { off: [], on: [], naive: [] };
-    for (let round = 0; round < 3; round++) {
-      for (const mode of ['off', 'on', 'naive'] as const) rates[mode].push(await throughput(sources, mode, 2000));
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      const modes: Mode[] = round % 2 ? ['naive', 'on', 'off'] : ['off', 'on', 'naive'];
+      const rate = {} as Record<Mode, number>;
+      for (const mode of modes) rate[mode] = await throughput(sources, mode, 1000);
+      for (const mode of modes) rates[mode].push(rate[mode]);
+      costs.on.push(rate.off / rate.on);
+      costs.naive.push(rate.off / rate.naive);
     }
-    const rate = (mode: Mode) => median(rates[mode]);
-    console.log(`throughput, ${CONCURRENCY} concurrent callers, pool 4, mixed operations (median of 3 x 2 s):`);
-    console.log(`  orm only ${rate('off').toFixed(0)} ops/s; orm+rls ${rate('on').toFixed(0)} ops/s (${(rate('off') / rate('on')).toFixed(3)}x cost); naive rls ${rate('naive').toFixed(0)} ops/s (${(rate('off') / rate('naive')).toFixed(3)}x cost)`);
+    console.log(`throughput, ${CONCURRENCY} concurrent callers, pool 4, mixed operations, ${THROUGHPUT_ROUNDS} rounds x 1 s per mode:`);
+    console.log(
+      `  ops/s (median): orm only ${median(rates.off).toFixed(0)}, orm+rls ${median(rates.on).toFixed(0)}, naive rls ${median(rates.naive).toFixed(0)}`,
+    );
+    console.log(
+      `  cost ratio (median of per-round ratios): orm+rls ${median(costs.on).toFixed(3)}x, naive rls ${median(costs.naive).toFixed(3)}x`,
+    );
   } finally {
     for (const dataSource of Object.values(sources)) await dataSource.destroy();
     await databases.drop();

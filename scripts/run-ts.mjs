@@ -1,5 +1,6 @@
 // Runs a TypeScript script (decorators included) through Vite's module runner,
 // the same transform the tests use: `node scripts/run-ts.mjs scripts/bench-rls.ts`.
+import process from 'node:process';
 import { runnerImport } from 'vite';
 
 const [file] = process.argv.slice(2);

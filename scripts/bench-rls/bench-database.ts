@@ -44,16 +44,29 @@ export async function createBenchDatabases(url: string): Promise<BenchDatabases>
   for (const mode of ['on', 'off'] as const) {
     const database = `bench_rls_${mode}_${id}`;
     await superuser(url, 'postgres', `CREATE DATABASE ${database} OWNER ${owner}`);
-    await superuser(url, database, `GRANT USAGE, CREATE ON SCHEMA public TO ${owner}; GRANT USAGE ON SCHEMA public TO ${app};
+    await superuser(
+      url,
+      database,
+      `GRANT USAGE, CREATE ON SCHEMA public TO ${owner}; GRANT USAGE ON SCHEMA public TO ${app};
       ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app};
-      ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app};`);
-    const schema = new DataSource({ type: 'postgres', url: roleUrl(url, database, owner, password), entities: [BenchProduct], synchronize: true });
+      ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app};`,
+    );
+    const schema = new DataSource({
+      type: 'postgres',
+      url: roleUrl(url, database, owner, password),
+      entities: [BenchProduct],
+      synchronize: true,
+    });
     if (mode === 'on') await installTenantRls(schema);
     await schema.initialize();
     await schema.destroy();
-    await superuser(url, database, `INSERT INTO bench_products (name, sku, price, tenant_id)
+    await superuser(
+      url,
+      database,
+      `INSERT INTO bench_products (name, sku, price, tenant_id)
       SELECT 'product ' || n, 'SKU-' || n, n % 100, t FROM unnest(ARRAY[${TENANTS.map((t) => `'${t}'`).join(',')}]) AS t,
-      generate_series(1, ${ROWS_PER_TENANT}) AS n; ANALYZE bench_products;`);
+      generate_series(1, ${ROWS_PER_TENANT}) AS n; ANALYZE bench_products;`,
+    );
     urls[mode] = roleUrl(url, database, app, password);
   }
   return {

@@ -11,9 +11,9 @@ const repo = (manager: EntityManager) => manager.getRepository(BenchProduct);
 export const OPERATIONS: Record<string, Operation> = {
   'find 20 rows': (m) => repo(m).find({ take: 20, order: { id: 'ASC' } }),
   'findOneBy sku': (m, _t, i) => repo(m).findOneBy({ sku: sku(i) }),
-  'count': (m) => repo(m).count(),
+  count: (m) => repo(m).count(),
   'update by sku': (m, _t, i) => repo(m).update({ sku: sku(i) }, { price: i % 100 }),
-  'insert': (m, _t, i) => repo(m).insert({ name: 'new', sku: `NEW-${i}` }),
+  insert: (m, _t, i) => repo(m).insert({ name: 'new', sku: `NEW-${i}` }),
   'raw SELECT (tenant predicate)': (m, t) => m.query('SELECT id, name FROM bench_products WHERE tenant_id = $1 LIMIT 20', [t]),
 };
 

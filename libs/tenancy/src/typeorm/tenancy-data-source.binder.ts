@@ -6,7 +6,9 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
+import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
+import { installTenantRls } from '../rls/install-tenant-rls.js';
 
 /**
  * Binds the module's options to the protected DataSource. Looked up lazily so
@@ -24,11 +26,18 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     installTenancyPatches();
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.dataSource = this.findDataSource();
-    if (!this.dataSource) return;
+    if (!this.dataSource) {
+      if (this.options.rls) {
+        throw new TenancyConfigurationError('rls', 'needs a TypeORM DataSource (TypeOrmModule.forRoot) to protect; none is registered.');
+      }
+      return;
+    }
     registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
     ensureTenantSubscriber(this.dataSource);
+    if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
+    if (this.options.rls) await installTenantRls(this.dataSource);
   }
 
   private findDataSource(): DataSource | undefined {

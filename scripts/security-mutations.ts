@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * Proves that each attack case in test/security fails when the protection it
+ * targets is switched off: for each protection, a scratch copy of the repo
+ * gets that one protection removed from the library source, the security
+ * suite runs, and every case tagged with the protection must fail.
+ * Run: `npm run security:mutations` (writes docs/SECURITY-MUTATIONS.md).
+ */
+const run = promisify(execFile);
+const ROOT = process.cwd();
+
+interface Mutation {
+  protection: string;
+  file: string;
+  find: string;
+  replace: string;
+}
+
+const MUTATIONS: Mutation[] = [
+  {
+    protection: 'where-filter',
+    file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
+    find: 'return withTenantConditions(where, whereConditions(internals(this)));',
+    replace: 'return where;',
+  },
+  {
+    protection: 'join-filter',
+    file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
+    find: 'join.condition = own ? `(${own}) AND ${tenant}` : tenant;',
+    replace: 'void tenant;',
+  },
+  {
+    protection: 'insert-guard',
+    file: 'libs/tenancy/src/typeorm/write-guard.patch.ts',
+    find: "  guardBefore(InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);",
+    replace: '',
+  },
+  {
+    protection: 'update-guard',
+    file: 'libs/tenancy/src/typeorm/write-guard.patch.ts',
+    find: "  guardBefore(UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);",
+    replace: '',
+  },
+  {
+    protection: 'upsert-guard',
+    file: 'libs/tenancy/src/typeorm/upsert-guard.ts',
+    find: 'if (!conflict.includes(column.databaseName)) onUpdate.conflict = [column.databaseName, ...conflict];',
+    replace: '',
+  },
+  {
+    protection: 'clear-guard',
+    file: 'libs/tenancy/src/typeorm/write-guard.patch.ts',
+    find: "if (scope.kind !== 'tenant') return clear.call(this, target, ...rest);",
+    replace: 'return clear.call(this, target, ...rest);',
+  },
+  {
+    protection: 'cache-split',
+    file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
+    find: 'map.cacheId = `${cacheId}:tenancy:${tenantId}`;',
+    replace: '',
+  },
+  {
+    protection: 'context',
+    file: 'libs/tenancy/src/context/tenant-store.ts',
+    find: "  cls().enterWith({ ...currentStore(), ...patch } as TenantStore);",
+    replace: "  const store = currentStore();\n  if (store) Object.assign(store, patch);\n  else cls().enterWith({ ...patch } as TenantStore);",
+  },
+  {
+    protection: 'fail-closed',
+    file: 'libs/tenancy/src/typeorm/tenant-scope.ts',
+    find: "if (tenancyOptionsFor(dataSource).onMissingTenant === 'unfiltered') return { kind: 'unfiltered' };",
+    replace: "return { kind: 'unfiltered' };",
+  },
+  {
+    protection: 'id-validation',
+    file: 'libs/tenancy/src/context/tenant-id.ts',
+    find: "if (typeof tenantId !== 'string' || !pattern.test(tenantId)) {",
+    replace: "if (typeof tenantId !== 'string') {",
+  },
+];
+
+interface Result {
+  testResults: Array<{ assertionResults: Array<{ fullName: string; title: string; status: string }> }>;
+}
+
+async function runSuite(dir: string): Promise<Map<string, string>> {
+  const out = join(dir, 'vitest.json');
+  await run('npx', ['vitest', 'run', 'test/security', '--reporter=json', `--outputFile=${out}`], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).catch(() => undefined);
+  const report = JSON.parse(await readFile(out, 'utf8')) as Result;
+  const statuses = new Map<string, string>();
+  for (const file of report.testResults) for (const test of file.assertionResults) statuses.set(test.fullName, test.status);
+  return statuses;
+}
+
+async function main() {
+  const scratch = await mkdtemp(join(tmpdir(), 'tenancy-mutations-'));
+  const rows: string[] = [];
+  let missed = 0;
+  try {
+    for (const mutation of MUTATIONS) {
+      const dir = join(scratch, mutation.protection);
+      await cp(ROOT, dir, { recursive: true, filter: (src) => !/\/(node_modules|dist|\.git|\.tmp)(\/|$)/.test(src) });
+      await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const path = join(dir, mutation.file);
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(mutation.find)) throw new Error(`mutation "${mutation.protection}" no longer matches ${mutation.file}`);
+      await writeFile(path, source.replace(mutation.find, mutation.replace));
+      const statuses = await runSuite(dir);
+      const tagged = [...statuses].filter(([name]) => name.includes(`[${mutation.protection}]`));
+      const caught = tagged.filter(([, status]) => status === 'failed').length;
+      missed += tagged.length - caught;
+      const failedOverall = [...statuses.values()].filter((s) => s === 'failed').length;
+      rows.push(`| ${mutation.protection} | \`${mutation.file}\` | ${tagged.length} | ${caught} | ${failedOverall} |`);
+      for (const [name, status] of tagged) if (status !== 'failed') console.error(`NOT CAUGHT under ${mutation.protection}: ${name}`);
+      console.log(rows.at(-1));
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  const report = `# Security mutation check
+
+Command: \`npm run security:mutations\`. For each protection, a scratch copy of the repository
+has that one protection removed from the library, then \`test/security\` runs. A case tagged
+with the protection must fail; "cases failing in total" shows what else notices.
+
+| protection switched off | where | cases tagged | tagged cases that failed | cases failing in total |
+|---|---|---|---|---|
+${rows.join('\n')}
+`;
+  await writeFile(join(ROOT, 'docs/SECURITY-MUTATIONS.md'), report);
+  console.log(missed === 0 ? 'every tagged case failed under its mutation' : `${missed} tagged case(s) survived their mutation`);
+  process.exitCode = missed === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

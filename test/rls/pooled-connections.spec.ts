@@ -1,0 +1,134 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bypassTenantFilter, clearCurrentTenant, runWithTenant } from 'nestjs-tenancy';
+import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
+import { Product } from '../support/catalog.entities.js';
+import { openRlsFixture, seedCatalog, tenantsSeen, type RlsFixture } from './support/rls-fixture.js';
+
+/** A pooled connection must never carry one unit of work's tenant into the next. */
+describe('RLS: settings on a pool of 2 connections', () => {
+  let fx: RlsFixture;
+  beforeAll(async () => {
+    configureTenantContext({ audit: { record: () => undefined } }); // 30 audited bypasses below
+    fx = await openRlsFixture({ poolSize: 2 });
+    await seedCatalog(fx.app);
+  });
+  afterAll(async () => fx?.close());
+
+  /** Asks every connection of the pool (both at once, so both are used) what it carries. */
+  const leftovers = async () => {
+    const runners = [fx.app.createQueryRunner(), fx.app.createQueryRunner()];
+    try {
+      const rows = await Promise.all(
+        runners.map((runner) =>
+          runner.query(`SELECT current_setting('app.tenant_id', true) AS tenant, current_setting('app.tenant_bypass', true) AS bypass`),
+        ),
+      );
+      return rows.map(([row]) => ({ tenant: row.tenant || null, bypass: row.bypass === 'on' ? 'on' : null }));
+    } finally {
+      await Promise.all(runners.map((runner) => runner.release()));
+    }
+  };
+  const clean = [
+    { tenant: null, bypass: null },
+    { tenant: null, bypass: null },
+  ];
+
+  it('interleaved tenants, bypasses and tenant-less work never see each other’s rows', async () => {
+    const jobs = Array.from({ length: 120 }, (_, i) => {
+      const kind = ['a', 'b', 'none', 'bypass'][i % 4];
+      const transactional = i % 3 === 0;
+      const read = () =>
+        transactional ? fx.app.transaction((manager) => manager.query('SELECT DISTINCT tenant_id FROM products')) : tenantsSeen(fx.app);
+      const run = async () => {
+        await new Promise((resolve) => setTimeout(resolve, i % 5));
+        const rows: Array<string | { tenant_id: string }> = await read();
+        return rows.map((row) => (typeof row === 'string' ? row : row.tenant_id)).sort();
+      };
+      const seen = kind === 'none' ? run() : kind === 'bypass' ? bypassTenantFilter(run) : runWithTenant(kind, run);
+      return seen.then((tenants) => ({ kind, tenants }));
+    });
+    for (const { kind, tenants } of await Promise.all(jobs)) {
+      const expected = kind === 'none' ? [] : kind === 'bypass' ? ['a', 'b'] : [kind];
+      expect({ kind, tenants }).toEqual({ kind, tenants: expected });
+    }
+    expect(await leftovers()).toEqual(clean);
+  });
+
+  it('a transaction’s setting ends with COMMIT and with ROLLBACK', async () => {
+    await runWithTenant('a', () => fx.app.transaction((manager) => manager.query('SELECT 1 FROM products')));
+    expect(await leftovers()).toEqual(clean);
+    await expect(
+      runWithTenant('b', () =>
+        fx.app.transaction(async (manager) => {
+          await manager.query('SELECT 1 FROM products');
+          throw new Error('roll back');
+        }),
+      ),
+    ).rejects.toThrow('roll back');
+    expect(await leftovers()).toEqual(clean);
+  });
+
+  it('a failed statement outside a transaction leaves no setting behind', async () => {
+    await expect(runWithTenant('a', () => fx.app.query('SELECT no_such_column FROM products'))).rejects.toThrow();
+    await expect(runWithTenant('a', () => fx.app.query('SELECT $1::int', ['not a number']))).rejects.toThrow();
+    expect(await leftovers()).toEqual(clean);
+  });
+
+  it('a tenant switch inside a transaction applies to the next statement, and switches back', async () => {
+    const seen = await runWithTenant('a', () =>
+      fx.app.transaction(async (manager) => {
+        const first = await manager.query('SELECT DISTINCT tenant_id FROM products');
+        const inner = await runWithTenant('b', () => manager.query('SELECT DISTINCT tenant_id FROM products'));
+        const back = await manager.query('SELECT DISTINCT tenant_id FROM products');
+        return [first, inner, back].map((rows: Array<{ tenant_id: string }>) => rows.map((row) => row.tenant_id));
+      }),
+    );
+    expect(seen).toEqual([['a'], ['b'], ['a']]);
+  });
+
+  it('clearing the tenant inside a transaction clears the setting: zero rows', async () => {
+    const seen = await runWithTenant('a', () =>
+      fx.app.transaction(async (manager) => {
+        await manager.query('SELECT 1 FROM products');
+        clearCurrentTenant();
+        return manager.query('SELECT * FROM products');
+      }),
+    );
+    expect(seen).toEqual([]);
+  });
+
+  it('a rolled-back savepoint does not leave a stale tenant', async () => {
+    const seen = await runWithTenant('a', () =>
+      fx.app.transaction(async (manager) => {
+        await manager.query('SELECT 1 FROM products');
+        const runner = manager.queryRunner!;
+        await runner.startTransaction(); // SAVEPOINT
+        await runWithTenant('b', () => runner.query('SELECT 1 FROM products'));
+        await runner.rollbackTransaction(); // ROLLBACK TO SAVEPOINT: b's setting is undone...
+        await runner.startTransaction();
+        await runWithTenant('b', () => runner.query('SELECT 1 FROM products')); // ...and must be sent again
+        const inner = await runWithTenant('b', () => tenantsOfRunner(runner));
+        await runner.commitTransaction(); // RELEASE SAVEPOINT: b stays until the context changes
+        return [inner, await tenantsOfRunner(runner)];
+      }),
+    );
+    expect(seen).toEqual([['b'], ['a']]);
+  });
+
+  it('stream() inside a tenant reads only its rows and leaves the connection clean', async () => {
+    const stream = (await runWithTenant('a', () =>
+      fx.app.getRepository(Product).createQueryBuilder('p').select('p.tenant_id', 'tenant').stream(),
+    )) as Readable;
+    const rows: Array<{ tenant: string }> = [];
+    for await (const row of stream) rows.push(row);
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((row) => row.tenant))).toEqual(new Set(['a']));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await leftovers()).toEqual(clean);
+  });
+});
+
+async function tenantsOfRunner(runner: { query(sql: string): Promise<Array<{ tenant_id: string }>> }): Promise<string[]> {
+  return (await runner.query('SELECT DISTINCT tenant_id FROM products')).map((row) => row.tenant_id);
+}
