@@ -65,7 +65,31 @@ const MUTATIONS: Mutation[] = [
     replace: '',
   },
   {
-    protection: 'context',
+    // The classic mistake: the tenant in a module variable instead of async-local storage.
+    protection: 'context-async',
+    file: 'libs/tenancy/src/context/tenant-store.ts',
+    find: 'const cls = () => ClsServiceManager.getClsService<TenantStore>();',
+    replace: `let globalStore: TenantStore | undefined;
+const cls = () =>
+  ({
+    isActive: () => globalStore !== undefined,
+    get: () => globalStore,
+    set: (key: symbol, value: unknown) => Object.assign(globalStore ?? (globalStore = {} as TenantStore), { [key]: value }),
+    enterWith: (store: TenantStore) => (globalStore = store),
+    runWith: <T>(store: TenantStore, fn: () => T): T => {
+      const saved = globalStore;
+      globalStore = store;
+      try {
+        return fn();
+      } finally {
+        globalStore = saved;
+      }
+    },
+  }) as unknown as ReturnType<typeof ClsServiceManager.getClsService<TenantStore>>;`,
+  },
+  {
+    // Sharing the caller's store instead of copy-on-write.
+    protection: 'context-copy',
     file: 'libs/tenancy/src/context/tenant-store.ts',
     find: "  cls().enterWith({ ...currentStore(), ...patch } as TenantStore);",
     replace: "  const store = currentStore();\n  if (store) Object.assign(store, patch);\n  else cls().enterWith({ ...patch } as TenantStore);",

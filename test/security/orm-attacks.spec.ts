@@ -15,7 +15,7 @@ import { DIALECTS, type TestDataSource } from '../support/dialects.js';
  */
 interface Attack {
   name: string;
-  protection: 'where-filter' | 'join-filter' | 'insert-guard' | 'update-guard' | 'upsert-guard' | 'clear-guard' | 'cache-split' | 'context' | 'id-validation' | 'fail-closed';
+  protection: 'where-filter' | 'join-filter' | 'insert-guard' | 'update-guard' | 'upsert-guard' | 'clear-guard' | 'cache-split' | 'context-async' | 'context-copy' | 'id-validation' | 'fail-closed';
   run(ctx: { ds: DataSource; seed: CatalogSeed; bState: () => Promise<unknown> }): Promise<void>;
 }
 
@@ -256,7 +256,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'context after a thrown error in a nested tenant',
-    protection: 'context',
+    protection: 'context-async',
     run: async ({ ds }) => {
       await asA(async () => {
         await runWithTenant('b', async () => Promise.reject(new Error('boom'))).catch(() => undefined);
@@ -266,7 +266,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'Promise.all across two tenants',
-    protection: 'context',
+    protection: 'context-async',
     run: async ({ ds }) => {
       const [a, b] = await Promise.all([asA(() => ds.getRepository(Product).find()), runWithTenant('b', () => ds.getRepository(Product).find())]);
       expect([new Set(a.map((p) => p.tenantId)), new Set(b.map((p) => p.tenantId))]).toEqual([new Set(['a']), new Set(['b'])]);
@@ -274,7 +274,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'a timer scheduled by tenant a firing while tenant b runs',
-    protection: 'context',
+    protection: 'context-async',
     run: async ({ ds }) => {
       const fired = new Promise<string[]>((resolve) => asA(async () => setTimeout(async () => resolve((await ds.getRepository(Product).find()).map((p) => p.tenantId)), 20)));
       await runWithTenant('b', () => sleep(30));
@@ -283,7 +283,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'an event emitter listener registered by tenant a, emitted by tenant b',
-    protection: 'context',
+    protection: 'context-async',
     run: async ({ ds }) => {
       const emitter = new EventEmitter();
       const seen = new Promise<string | undefined>((resolve) => asA(async () => emitter.on('ping', () => resolve(getCurrentTenant()))));
@@ -294,7 +294,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'a background job that outlives the request that started it',
-    protection: 'context',
+    protection: 'context-async',
     run: async ({ ds }) => {
       let job: Promise<string[]> | undefined;
       await asA(async () => {
@@ -306,7 +306,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: 'two jobs started in the same tick with setCurrentTenant',
-    protection: 'context',
+    protection: 'context-copy',
     run: async ({ ds }) => {
       const job = async (tenant: string) => {
         setCurrentTenant(tenant);

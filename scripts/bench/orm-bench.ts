@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PlainCategory, PlainProduct } from './orm-entities.js';
+import { machine, median, writeSection } from './bench-report.js';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function seed(options: DataSourceOptions): Promise<void> {
+  const ds = await new DataSource({ ...options, entities: [PlainCategory, PlainProduct], synchronize: true, dropSchema: true }).initialize();
+  const categories = await ds.getRepository(PlainCategory).save(Array.from({ length: 5 }, (_, i) => ({ name: `c${i}` })));
+  const rows = [];
+  for (let t = 0; t < 10; t++) for (let i = 0; i < 100; i++) rows.push({ name: `p${i}`, sku: `s${t}-${i}`, price: i, tenantId: `t${t}`, category: categories[i % 5] });
+  await ds.getRepository(PlainProduct).save(rows, { chunk: 200 });
+  await ds.destroy();
+}
+
+async function worker(mode: string, dialect: string, url: string): Promise<Record<string, number>> {
+  const { stdout } = await run(process.execPath, [join(here, 'orm-worker.js'), mode, dialect, url, process.env.BENCH_SECONDS ?? '1']);
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+}
+
+/** Alternating baseline and tenancy processes, order swapped every round; medians of each. */
+async function compare(dialect: string, url: string) {
+  const samples: Record<string, Record<string, number[]>> = { baseline: {}, tenancy: {} };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of round % 2 ? ['tenancy', 'baseline'] : ['baseline', 'tenancy']) {
+      for (const [op, value] of Object.entries(await worker(mode, dialect, url))) (samples[mode][op] ??= []).push(value);
+    }
+  }
+  return Object.keys(samples.baseline).map((op) => {
+    const base = median(samples.baseline[op]);
+    const tenancy = median(samples.tenancy[op]);
+    return { dialect, op, base, tenancy, ratio: base / tenancy };
+  });
+}
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), 'tenancy-bench-'));
+  const sqliteFile = join(dir, 'bench.db');
+  await seed({ type: 'better-sqlite3', database: sqliteFile });
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS tenancy_bench_orm WITH (FORCE)');
+  await admin.query('CREATE DATABASE tenancy_bench_orm');
+  await admin.end();
+  const pgUrl = new URL(PG_URL);
+  pgUrl.pathname = '/tenancy_bench_orm';
+  await seed({ type: 'postgres', url: pgUrl.toString() });
+  const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl.toString()))];
+  await rm(dir, { recursive: true, force: true });
+  const table = [
+    '| dialect | operation | baseline ops per CPU-second | tenancy ops per CPU-second | cost ratio (tenancy / baseline) | target ≤ 1.05 |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.dialect} | ${r.op} | ${r.base.toFixed(0)} | ${r.tenancy.toFixed(0)} | ${r.ratio.toFixed(3)} | ${r.ratio <= 1.05 ? 'met' : 'missed'} |`),
+  ].join('\n');
+  console.log(table);
+  await writeSection(
+    'orm',
+    `## ORM path: tenancy filter vs hand-written \`where: { tenantId }\`
+
+Command: \`npm run bench\` (this section: \`node dist/scripts/bench/orm-bench.js\`). Machine: ${machine()}.
+Each figure is the median of ${ROUNDS} rounds; every round runs a baseline process (plain TypeORM, the
+library never loaded, tenant conditions written by hand) and a tenancy process (the library, each
+operation inside \`runWithTenant\`) one after the other, order alternating. 10 tenants × 100 rows.
+Throughput is counted per second of the client process's own CPU time, so that other load on the
+shared machine does not masquerade as library overhead; the ratio is the client CPU cost of one
+operation with the library over the same operation written by hand (PostgreSQL server time is the
+same for both: one extra indexed equality).
+
+${table}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
