@@ -11,7 +11,7 @@ import { installTenantRls } from '../libs/tenancy/src/index.js';
 import { BenchProduct } from './bench-rls/bench-entity.js';
 import { createBenchDatabases } from './bench-rls/bench-database.js';
 import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './bench-rls/bench-operations.js';
-import { startPostgres } from './bench-rls/postgres-server.js';
+import { startPostgres } from './support/postgres-server.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 25);

