@@ -3,7 +3,8 @@ import { DataSource, type DataSourceOptions, type ObjectLiteral, type Repository
 
 /**
  * One measurement process: `baseline` (plain TypeORM, hand-written tenant
- * conditions, library never loaded) or `tenancy` (the library's filter).
+ * conditions, library never loaded), `baseline-cls` (the same inside a
+ * nestjs-cls context per operation) or `tenancy` (the library's filter).
  * Prints one JSON line of operations per second.
  */
 const [mode, dialect, url, seconds = '1'] = process.argv.slice(2);
@@ -37,17 +38,23 @@ async function main() {
     dialect === 'sqlite' ? { type: 'better-sqlite3', database: url } : { type: 'postgres', url, poolSize: 4 };
   let ops: Record<string, Op>;
   let dataSource: DataSource;
-  if (mode === 'baseline') {
+  if (mode === 'baseline' || mode === 'baseline-cls') {
     const { PlainCategory, PlainProduct } = await import('./orm-entities.js');
     dataSource = await new DataSource({ ...base, entities: [PlainCategory, PlainProduct] }).initialize();
     const repo: Repository<InstanceType<typeof PlainProduct>> = dataSource.getRepository(PlainProduct);
     const ids = await idsByTenant(repo);
+    // baseline-cls: the same hand-written queries in an app that already keeps a
+    // request context in AsyncLocalStorage (nestjs-cls), as most Nest apps do.
+    const { ClsServiceManager } = await import('nestjs-cls');
+    const cls = ClsServiceManager.getClsService();
+    const scoped = <T>(t: string, fn: () => Promise<T>) => (mode === 'baseline' ? fn() : cls.runWith({ tenant: t } as never, fn));
     ops = {
-      'find by id': (t, i) => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT], tenantId: t } }),
-      'list 100 rows': (t) => repo.find({ where: { tenantId: t }, take: 100 }),
-      'join with a relation': (t, i) => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT], tenantId: t }, relations: { category: true } }),
-      'update by id': (t, i) => repo.update({ id: ids[t][i % ROWS_PER_TENANT], tenantId: t }, { price: i }),
-      insert: (t, i) => repo.insert({ name: `n${i}`, sku: `b${i}`, tenantId: t }),
+      'find by id': (t, i) => scoped(t, () => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT], tenantId: t } })),
+      'list 100 rows': (t) => scoped(t, () => repo.find({ where: { tenantId: t }, take: 100 })),
+      'join with a relation': (t, i) =>
+        scoped(t, () => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT], tenantId: t }, relations: { category: true } })),
+      'update by id': (t, i) => scoped(t, () => repo.update({ id: ids[t][i % ROWS_PER_TENANT], tenantId: t }, { price: i })),
+      insert: (t, i) => scoped(t, () => repo.insert({ name: `n${i}`, sku: `b${i}`, tenantId: t })),
     };
   } else {
     const { runWithTenant } = await import('nestjs-tenancy');
@@ -76,7 +83,7 @@ async function idsByTenant<T extends ObjectLiteral>(
 ): Promise<Record<string, number[]>> {
   const ids: Record<string, number[]> = {};
   for (const t of tenantIds) {
-    const where = (mode === 'baseline' ? { tenantId: t } : {}) as never;
+    const where = (mode.startsWith('baseline') ? { tenantId: t } : {}) as never;
     const rows = await scope(t, () => repo.find({ where, take: ROWS_PER_TENANT, order: { id: 'ASC' } as never }));
     ids[t] = rows.map((row) => (row as unknown as { id: number }).id);
   }
