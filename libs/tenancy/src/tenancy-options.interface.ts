@@ -1,4 +1,6 @@
 import type { TenantAuditSink } from './context/tenant-audit.js';
+import type { CanBypassFn, TenantValidationCacheOptions, ValidateTenantFn } from './http/tenancy-http-options.js';
+import type { TenantResolver } from './http/tenant-resolver.interface.js';
 import type { OnMissingTenant } from './typeorm/tenancy-data-source.registry.js';
 
 export type TenancyStrategy = 'row' | 'schema';
@@ -24,6 +26,16 @@ export interface TenancyModuleOptions {
   rls?: boolean;
   /** Where bypasses are reported. Default: the Nest logger. */
   audit?: TenantAuditSink;
+  /** Sources of the request's tenant, run in order. Default `[new HeaderTenantResolver()]` (`x-tenant-id`). */
+  resolvers?: TenantResolver[];
+  /** Exists, active, and the caller may use it. `false` answers 404 TENANT_UNKNOWN; answers are cached (`validationCache`). */
+  validateTenant?: ValidateTenantFn;
+  /** Cache of validateTenant answers per tenant and token subject. Default `{ ttl: 30_000, max: 1000 }`; `false` disables. */
+  validationCache?: TenantValidationCacheOptions | false;
+  /** Whether a `@BypassTenant()` route may run for this caller. Without it, such routes always answer 403. */
+  canBypass?: CanBypassFn;
+  /** `true` (default): TenantGuard and TenantInterceptor apply globally. `false`: apply them (or subclasses) yourself. */
+  globalGuard?: boolean;
 }
 
 /** Static extras of forRoot / forRootAsync (known before async options resolve). */
@@ -45,4 +57,9 @@ export interface ResolvedTenancyOptions {
   schema: Required<TenancySchemaOptions>;
   rls: boolean;
   audit: TenantAuditSink | undefined;
+  resolvers: readonly TenantResolver[];
+  validateTenant: ValidateTenantFn | undefined;
+  validationCache: Required<TenantValidationCacheOptions>;
+  canBypass: CanBypassFn | undefined;
+  globalGuard: boolean;
 }

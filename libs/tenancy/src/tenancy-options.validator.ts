@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT_ID_PATTERN } from './constants.js';
 import { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
+import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from './http/tenancy-http-options.validator.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -22,6 +23,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'rls',
   'audit',
   'registerClsModule',
+  ...TENANCY_HTTP_OPTION_NAMES,
 ];
 
 /** Applies defaults and fails start-up with a message naming the option to fix. */
@@ -63,5 +65,6 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     schema,
     rls,
     audit: options.audit,
+    ...resolveHttpOptions(options),
   };
 }

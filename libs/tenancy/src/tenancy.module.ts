@@ -20,8 +20,16 @@ import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from './http/tenancy-htt
 })
 export class TenancyModule extends ConfigurableTenancyModule {
   static override forRoot(options: typeof TENANCY_OPTIONS_TYPE = {}): DynamicModule {
-    const resolved = resolveTenancyOptions(options);
-    if (resolved.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
+    // Invalid options are reported by the options provider when the app starts,
+    // like forRootAsync's; only a valid schema strategy is declared this early.
+    const resolved = (() => {
+      try {
+        return resolveTenancyOptions(options);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (resolved?.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
     return super.forRoot(options);
   }
 

@@ -1,0 +1,11 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { BYPASS_TENANT_METADATA, TENANT_ROUTE_MODE_METADATA } from '../constants.js';
+
+/**
+ * Class or handler: the route runs with the tenant filter bypassed, only when
+ * the `canBypass(ctx)` option allows it for this caller; otherwise 403 and the
+ * handler does not run. Every bypassed request goes to the audit sink.
+ */
+export function BypassTenant(): ClassDecorator & MethodDecorator {
+  return applyDecorators(SetMetadata(BYPASS_TENANT_METADATA, true), SetMetadata(TENANT_ROUTE_MODE_METADATA, 'bypass'));
+}

@@ -1,0 +1,30 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { TenantRequest } from './tenant-request.js';
+import type { TenantPrincipal } from './tenant-resolver.interface.js';
+
+export interface TenantValidationContext {
+  request: TenantRequest;
+  /** The verified token's subject and claims, when a JWT resolver verified one. */
+  principal: TenantPrincipal | undefined;
+}
+
+/** `true` when the tenant exists, is active and the caller may use it. `false` answers 404 TENANT_UNKNOWN. */
+export type ValidateTenantFn = (tenantId: string, ctx: TenantValidationContext) => boolean | Promise<boolean>;
+
+export interface TenantBypassContext {
+  context: ExecutionContext;
+  request: TenantRequest;
+  principal: TenantPrincipal | undefined;
+  /** The tenant the request also names, if any. */
+  tenantId: string | undefined;
+}
+
+/** Decides whether a `@BypassTenant()` route may run for this caller; `false` answers 403 and the route does not run. */
+export type CanBypassFn = (ctx: TenantBypassContext) => boolean | Promise<boolean>;
+
+export interface TenantValidationCacheOptions {
+  /** Milliseconds a validateTenant answer is reused. Default 30 000; 0 disables caching. */
+  ttl?: number;
+  /** Most answers kept. Default 1000. */
+  max?: number;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { TenantRequest } from './tenant-request.js';
+import type { TenantResolution, TenantResolver } from './tenant-resolver.interface.js';
+import { resolveRequest } from './tenant-resolution.js';
+
+const request = {} as TenantRequest;
+const fixed = (found: TenantResolution | undefined): TenantResolver => ({ resolve: () => found });
+
+describe('resolveRequest', () => {
+  it('no resolver naming a tenant gives none', async () => {
+    expect(await resolveRequest([fixed(undefined)], request)).toEqual({ tenantId: undefined, principal: undefined, outsideGrant: false });
+  });
+
+  it('sources naming the same tenant agree', async () => {
+    expect((await resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'a' })], request)).tenantId).toBe('a');
+  });
+
+  it('sources naming different tenants are refused with TENANT_FORBIDDEN', async () => {
+    await expect(resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'b' })], request)).rejects.toMatchObject({
+      code: 'TENANT_FORBIDDEN',
+    });
+  });
+
+  it('an invalid id from any source is TENANT_INVALID', async () => {
+    await expect(resolveRequest([fixed({ tenantId: 'a b' })], request)).rejects.toMatchObject({ code: 'TENANT_INVALID' });
+  });
+
+  it('a tenant named before a credential is still checked against its grant', async () => {
+    const principal = { subject: 'u', claims: {} };
+    const result = await resolveRequest([fixed({ tenantId: 'b' }), fixed({ allowedTenants: ['a'], principal })], request);
+    expect(result).toEqual({ tenantId: 'b', principal, outsideGrant: true });
+  });
+
+  it('an empty grant allows no tenant', async () => {
+    expect((await resolveRequest([fixed({ allowedTenants: [] }), fixed({ tenantId: 'a' })], request)).outsideGrant).toBe(true);
+  });
+});

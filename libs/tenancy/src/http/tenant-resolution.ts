@@ -1,0 +1,37 @@
+import { assertValidTenantId } from '../context/tenant-id.js';
+import { tenantForbidden } from './tenant-access.errors.js';
+import type { TenantRequest } from './tenant-request.js';
+import type { TenantPrincipal, TenantResolver } from './tenant-resolver.interface.js';
+
+/** What the configured resolvers agree a request is about. */
+export interface ResolvedRequest {
+  tenantId: string | undefined;
+  principal: TenantPrincipal | undefined;
+  /** A tenant was named that a verified credential does not grant (refused unless the route is an authorised bypass). */
+  outsideGrant: boolean;
+}
+
+/**
+ * Runs every resolver, in order. Every resolver runs even after one named a
+ * tenant, because a later credential may restrict what an earlier header may
+ * name. Sources naming different tenants are refused, not guessed between.
+ */
+export async function resolveRequest(resolvers: readonly TenantResolver[], request: TenantRequest): Promise<ResolvedRequest> {
+  let tenantId: string | undefined;
+  let principal: TenantPrincipal | undefined;
+  const named: string[] = [];
+  const grants: (readonly string[])[] = [];
+  for (const resolver of resolvers) {
+    const found = await resolver.resolve(request);
+    if (!found) continue;
+    principal ??= found.principal;
+    if (found.allowedTenants) grants.push(found.allowedTenants);
+    if (found.tenantId === undefined) continue;
+    const id = assertValidTenantId(found.tenantId);
+    if (tenantId !== undefined && id !== tenantId) throw tenantForbidden('the request names more than one tenant');
+    tenantId = id;
+    named.push(id);
+  }
+  const outsideGrant = named.some((id) => grants.some((grant) => !grant.includes(id)));
+  return { tenantId, principal, outsideGrant };
+}

@@ -1,0 +1,65 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { CLS_CTX, ClsServiceManager, type ClsStore } from 'nestjs-cls';
+import { catchError, EMPTY, from, switchMap, type Observable } from 'rxjs';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { httpTenantRequest } from './http-tenant-request.js';
+import { rpcTenantRequest, wsTenantRequest } from './message-tenant-request.js';
+import { ownStore, wasAdmitted } from './request-context.js';
+import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
+import { TenantAccessService } from './tenant-access.service.js';
+import { applyTenantDecision } from './tenant-decision.js';
+import type { TenantRequest } from './tenant-request.js';
+import { routeModeOf, type TenantRouteMode } from './tenant-route-mode.js';
+
+/**
+ * The tenant for what guards cannot scope: microservice message handlers
+ * (tenant from the payload or message headers) and WebSocket gateways (from
+ * the handshake). The handler runs inside a CLS store of its own, opened here
+ * around it. HTTP requests the TenantGuard admitted pass straight through;
+ * with `globalGuard: false` it can also scope HTTP routes itself.
+ */
+@Injectable()
+export class TenantInterceptor implements NestInterceptor {
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly access: TenantAccessService,
+    protected readonly filter: TenancyExceptionFilter,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.getType() === 'http' ? context.switchToHttp().getRequest<object>() : undefined;
+    if (http && wasAdmitted(http)) return next.handle();
+    const store: ClsStore = (http && ownStore(context, http)) ?? ({ [CLS_CTX]: context } as ClsStore);
+    return from(this.access.decide(context, this.getTenantRequest(context), this.getRouteMode(context))).pipe(
+      // next.handle() binds the handler to the async context it is called in: call it inside the store.
+      switchMap((decision) =>
+        ClsServiceManager.getClsService().runWith(store, () => {
+          applyTenantDecision(decision);
+          return next.handle();
+        }),
+      ),
+      // Nest applies no global filter to gateways: answer tenancy refusals here, through the one filter.
+      catchError((error: unknown) => {
+        if (context.getType() !== 'ws' || !(error instanceof TenantIsolationError)) throw error;
+        this.filter.catch(error, context);
+        return EMPTY;
+      }),
+    );
+  }
+
+  protected getRouteMode(context: ExecutionContext): TenantRouteMode {
+    return routeModeOf(this.reflector, context);
+  }
+
+  protected getTenantRequest(context: ExecutionContext): TenantRequest {
+    switch (context.getType()) {
+      case 'rpc':
+        return rpcTenantRequest(context);
+      case 'ws':
+        return wsTenantRequest(context);
+      default:
+        return httpTenantRequest(context.switchToHttp().getRequest());
+    }
+  }
+}

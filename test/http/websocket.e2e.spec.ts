@@ -1,0 +1,76 @@
+import { InjectRepository } from '@nestjs/typeorm';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Repository } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CurrentTenant, getCurrentTenant, HeaderTenantResolver, JwtTenantResolver, TenantOptional } from 'nestjs-tenancy';
+import { Product } from '../support/catalog.entities.js';
+import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
+import { MemoryWsAdapter, MemoryWsClient } from './support/memory-ws.adapter.js';
+import { seedProducts } from './support/seed.js';
+import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './support/tokens.js';
+
+@WebSocketGateway()
+class CatalogGateway {
+  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+
+  @SubscribeMessage('products')
+  async list(@MessageBody() _body: unknown, @CurrentTenant() tenant: string) {
+    const rows = await this.products.find({ order: { id: 'ASC' } });
+    return { tenant, contextTenant: getCurrentTenant(), products: rows.map((p) => ({ name: p.name, tenantId: p.tenantId })) };
+  }
+
+  @SubscribeMessage('ping')
+  @TenantOptional()
+  ping() {
+    return { tenant: getCurrentTenant() ?? null };
+  }
+}
+
+describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from the handshake) on $name', (target) => {
+  let t: HttpTestApp;
+  const adapter = new MemoryWsAdapter();
+  const connect = (handshake: MemoryWsClient['handshake']) => adapter.servers[0].connect(new MemoryWsClient(handshake));
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      providers: [CatalogGateway],
+      tenancy: {
+        resolvers: [new HeaderTenantResolver(), new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE })],
+      },
+      configure: (app) => app.useWebSocketAdapter(adapter),
+    });
+    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
+  });
+  afterAll(() => t?.close());
+
+  it("the handshake's x-tenant-id header scopes every message", async () => {
+    const client = connect({ headers: { 'x-tenant-id': 'b' } });
+    expect(await client.send('products')).toEqual({ tenant: 'b', contextTenant: 'b', products: [{ name: 'B1', tenantId: 'b' }] });
+  });
+
+  it('a socket.io-style auth token in the handshake scopes the socket', async () => {
+    const client = connect({ headers: {}, auth: { token: await signToken({ sub: 'u', tenant_id: 'a' }) } });
+    expect(await client.send('products')).toMatchObject({ tenant: 'a', products: [{ name: 'A1', tenantId: 'a' }] });
+  });
+
+  it("message data cannot choose the tenant: the handshake's still applies", async () => {
+    const client = connect({ headers: { 'x-tenant-id': 'a' } });
+    expect(await client.send('products', { tenantId: 'b' })).toMatchObject({ tenant: 'a' });
+  });
+
+  it('no tenant: the handler does not run and the client gets an exception event', async () => {
+    const client = connect({ headers: {} });
+    expect(await client.send('products')).toBeUndefined();
+    expect(client.emitted).toEqual([{ event: 'exception', data: expect.objectContaining({ statusCode: 400, code: 'TENANT_REQUIRED' }) }]);
+  });
+
+  it("a handshake header outside the token's grant is refused (403)", async () => {
+    const client = connect({ headers: { 'x-tenant-id': 'b' }, auth: { token: await signToken({ sub: 'u', tenant_id: 'a' }) } });
+    await client.send('products');
+    expect(client.emitted[0]?.data).toMatchObject({ statusCode: 403, code: 'TENANT_FORBIDDEN' });
+  });
+
+  it('@TenantOptional gateway handlers run without a tenant', async () => {
+    expect(await connect({ headers: {} }).send('ping')).toEqual({ tenant: null });
+  });
+});
