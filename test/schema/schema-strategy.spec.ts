@@ -213,15 +213,15 @@ class Catalog {
 }
 
 describe.each([
-  ['forRoot', () => TenancyModule.forRoot({ strategy: 'schema' })],
-  ['forRootAsync', () => TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) })],
-])('TenancyModule.%s({ strategy: "schema" }) (postgres)', (_how, tenancy) => {
-  it('startup synchronize creates only shared tables; provisioning and @InjectRepository use tenant schemas', async () => {
+  ['forRoot, startup synchronize', () => TenancyModule.forRoot({ strategy: 'schema' }), true],
+  ['forRootAsync, synchronize after start-up', () => TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) }), false],
+])('TenancyModule %s (postgres)', (_how, tenancy, synchronize) => {
+  it('creates only shared tables in the shared schema; provisioning and @InjectRepository use tenant schemas', async () => {
     const { options, dispose } = await postgres.connection();
     const database = new URL((options as { url: string }).url).pathname.slice(1);
     @Module({
       imports: [
-        TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
+        TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize }),
         tenancy(),
         TypeOrmModule.forFeature([Product]),
       ],
@@ -230,6 +230,7 @@ describe.each([
     class AppModule {}
     const app = await (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication().init();
     try {
+      if (!synchronize) await app.get(DataSource).synchronize();
       const rows = await superuserQuery(database, `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2`);
       expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual(['public.categories', 'public.organizations']);
       const catalog = app.get(Catalog);
@@ -239,6 +240,25 @@ describe.each([
       expect(await catalog.schemas.listTenantSchemas()).toEqual(['acme']);
     } finally {
       await app.close();
+      await dispose();
+    }
+  });
+});
+
+describe('TenancyModule.forRootAsync({ strategy: "schema" }) with TypeORM startup synchronize (postgres)', () => {
+  it('refuses to start, naming the fix, instead of hiding tenant tables in the shared schema', async () => {
+    const { options, dispose } = await postgres.connection();
+    try {
+      const moduleRef = Test.createTestingModule({
+        imports: [
+          TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
+          TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) }),
+        ],
+      });
+      const app = (await moduleRef.compile()).createNestApplication();
+      await expect(app.init()).rejects.toThrow(/TenancyModule\.forRoot\(\{ strategy: 'schema' \}\), or set TypeORM synchronize: false/);
+      await app.close().catch(() => undefined);
+    } finally {
       await dispose();
     }
   });

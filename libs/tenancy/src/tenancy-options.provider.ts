@@ -5,21 +5,13 @@ import { configureTenantContext } from './context/tenant-context.config.js';
 import { TENANCY_MODULE_OPTIONS } from './tenancy.module-definition.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';
-import { declareSchemaTenancy } from './schema/schema-strategy.installer.js';
-import { releaseSynchronize } from './schema/startup-strategy.gate.js';
 
 /** Validates the options once, at start-up, and configures the tenant context. */
 export const tenancyOptionsProvider: Provider = {
   provide: TENANCY_OPTIONS,
   inject: [TENANCY_MODULE_OPTIONS],
   useFactory: (options: TenancyModuleOptions) => {
-    let resolved: ResolvedTenancyOptions;
-    try {
-      resolved = resolveTenancyOptions(options);
-      if (resolved.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
-    } finally {
-      releaseSynchronize();
-    }
+    const resolved: ResolvedTenancyOptions = resolveTenancyOptions(options);
     configureTenantContext({
       tenantIdPattern: resolved.tenantIdPattern,
       audit: resolved.audit ?? new LoggerAuditSink(),

@@ -1,11 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TENANCY_OPTIONS } from './constants.js';
 import { TenantContext } from './context/tenant-context.js';
-import { ConfigurableTenancyModule, TENANCY_ASYNC_OPTIONS_TYPE, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
-import { holdSynchronizeUntilOptions } from './schema/startup-strategy.gate.js';
+import { ConfigurableTenancyModule, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
 import { tenancyOptionsProvider } from './tenancy-options.provider.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';
-import { applyDeclared, declareSchemaTenancy } from './schema/schema-strategy.installer.js';
+import { declareSchemaTenancy } from './schema/schema-strategy.installer.js';
 import { SchemaTenancyService } from './schema/schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './typeorm/tenancy-data-source.binder.js';
 import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from './http/tenancy-http.providers.js';
@@ -31,10 +30,5 @@ export class TenancyModule extends ConfigurableTenancyModule {
     })();
     if (resolved?.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
     return super.forRoot(options);
-  }
-
-  static override forRootAsync(options: typeof TENANCY_ASYNC_OPTIONS_TYPE): DynamicModule {
-    holdSynchronizeUntilOptions(applyDeclared);
-    return super.forRootAsync(options);
   }
 }

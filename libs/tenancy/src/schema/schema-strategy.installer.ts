@@ -3,7 +3,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { applySchemaStrategy } from './apply-schema-strategy.js';
 import { patchSchemaBuilder } from './schema-builder.patch.js';
-import { declareSchemaStrategy, pendingSchemaStrategy, type SchemaStrategyConfig } from './schema-strategy.registry.js';
+import { declareSchemaStrategy, schemaStrategyOf, takePendingSchemaStrategy, type SchemaStrategyConfig } from './schema-strategy.registry.js';
 
 const DEFAULT_NAME = 'default';
 
@@ -16,8 +16,8 @@ function assertPostgres(dataSource: DataSource): void {
   }
 }
 
-export function applyDeclared(dataSource: DataSource): void {
-  const config = pendingSchemaStrategy(nameOf(dataSource));
+function applyDeclared(dataSource: DataSource): void {
+  const config = takePendingSchemaStrategy(nameOf(dataSource));
   if (!config) return;
   assertPostgres(dataSource);
   applySchemaStrategy(dataSource, config);
@@ -38,6 +38,14 @@ export function declareSchemaTenancy(dataSourceName: string | undefined, config:
 /** For a DataSource that already exists (forRootAsync, scripts and the CLI). */
 export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrategyConfig): void {
   assertPostgres(dataSource);
+  if (!schemaStrategyOf(dataSource) && dataSource.isInitialized && dataSource.options.synchronize) {
+    // Its startup synchronize already ran without the strategy and put the
+    // tenant tables in the shared schema; going on would hide that.
+    throw new TenancyConfigurationError(
+      'strategy',
+      `'schema' was configured after TypeORM synchronized this DataSource at start-up (TenancyModule.forRootAsync), so tenant tables were created in the shared schema. Use TenancyModule.forRoot({ strategy: 'schema' }), or set TypeORM synchronize: false and call dataSource.synchronize() after start-up.`,
+    );
+  }
   installTenancyPatches();
   patchSchemaBuilder();
   applySchemaStrategy(dataSource, config);

@@ -13,8 +13,11 @@ export function declareSchemaStrategy(dataSourceName: string, config: SchemaStra
   pendingByName.set(dataSourceName, config);
 }
 
-export function pendingSchemaStrategy(dataSourceName: string): SchemaStrategyConfig | undefined {
-  return pendingByName.get(dataSourceName);
+/** One-shot: the declaration belongs to the next DataSource of that name that is built. */
+export function takePendingSchemaStrategy(dataSourceName: string): SchemaStrategyConfig | undefined {
+  const config = pendingByName.get(dataSourceName);
+  pendingByName.delete(dataSourceName);
+  return config;
 }
 
 export function bindSchemaStrategy(dataSource: DataSource, config: SchemaStrategyConfig): void {
