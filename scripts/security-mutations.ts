@@ -91,8 +91,9 @@ const cls = () =>
     // Sharing the caller's store instead of copy-on-write.
     protection: 'context-copy',
     file: 'libs/tenancy/src/context/tenant-store.ts',
-    find: "  cls().enterWith({ ...currentStore(), ...patch } as TenantStore);",
-    replace: "  const store = currentStore();\n  if (store) Object.assign(store, patch);\n  else cls().enterWith({ ...patch } as TenantStore);",
+    find: '  cls().enterWith({ ...currentStore(), ...patch } as TenantStore);',
+    replace:
+      '  const store = currentStore();\n  if (store) Object.assign(store, patch);\n  else cls().enterWith({ ...patch } as TenantStore);',
   },
   {
     protection: 'fail-closed',
@@ -114,7 +115,10 @@ interface Result {
 
 async function runSuite(dir: string): Promise<Map<string, string>> {
   const out = join(dir, 'vitest.json');
-  await run('npx', ['vitest', 'run', 'test/security', '--reporter=json', `--outputFile=${out}`], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).catch(() => undefined);
+  await run('npx', ['vitest', 'run', 'test/security', '--reporter=json', `--outputFile=${out}`], {
+    cwd: dir,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch(() => undefined);
   const report = JSON.parse(await readFile(out, 'utf8')) as Result;
   const statuses = new Map<string, string>();
   for (const file of report.testResults) for (const test of file.assertionResults) statuses.set(test.fullName, test.status);

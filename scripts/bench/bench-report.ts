@@ -21,6 +21,7 @@ export async function writeSection(name: string, body: string): Promise<void> {
   const block = `${open}\n${body.trim()}\n${close}`;
   const start = report.indexOf(open);
   const end = report.indexOf(close);
-  report = start !== -1 && end !== -1 ? report.slice(0, start) + block + report.slice(end + close.length) : `${report.trimEnd()}\n\n${block}\n`;
+  report =
+    start !== -1 && end !== -1 ? report.slice(0, start) + block + report.slice(end + close.length) : `${report.trimEnd()}\n\n${block}\n`;
   await writeFile(REPORT, report);
 }

@@ -15,10 +15,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function seed(options: DataSourceOptions): Promise<void> {
-  const ds = await new DataSource({ ...options, entities: [PlainCategory, PlainProduct], synchronize: true, dropSchema: true }).initialize();
+  const ds = await new DataSource({
+    ...options,
+    entities: [PlainCategory, PlainProduct],
+    synchronize: true,
+    dropSchema: true,
+  }).initialize();
   const categories = await ds.getRepository(PlainCategory).save(Array.from({ length: 5 }, (_, i) => ({ name: `c${i}` })));
   const rows = [];
-  for (let t = 0; t < 10; t++) for (let i = 0; i < 100; i++) rows.push({ name: `p${i}`, sku: `s${t}-${i}`, price: i, tenantId: `t${t}`, category: categories[i % 5] });
+  for (let t = 0; t < 10; t++)
+    for (let i = 0; i < 100; i++) rows.push({ name: `p${i}`, sku: `s${t}-${i}`, price: i, tenantId: `t${t}`, category: categories[i % 5] });
   await ds.getRepository(PlainProduct).save(rows, { chunk: 200 });
   await ds.destroy();
 }

@@ -34,8 +34,7 @@ async function measure(op: Op): Promise<number> {
 }
 
 async function main() {
-  const base: DataSourceOptions =
-    dialect === 'sqlite' ? { type: 'better-sqlite3', database: url } : { type: 'postgres', url, poolSize: 4 };
+  const base: DataSourceOptions = dialect === 'sqlite' ? { type: 'better-sqlite3', database: url } : { type: 'postgres', url, poolSize: 4 };
   let ops: Record<string, Op>;
   let dataSource: DataSource;
   if (mode === 'baseline' || mode === 'baseline-cls') {
@@ -65,7 +64,8 @@ async function main() {
     ops = {
       'find by id': (t, i) => runWithTenant(t, () => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT] } })),
       'list 100 rows': (t) => runWithTenant(t, () => repo.find({ take: 100 })),
-      'join with a relation': (t, i) => runWithTenant(t, () => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT] }, relations: { category: true } })),
+      'join with a relation': (t, i) =>
+        runWithTenant(t, () => repo.findOne({ where: { id: ids[t][i % ROWS_PER_TENANT] }, relations: { category: true } })),
       'update by id': (t, i) => runWithTenant(t, () => repo.update({ id: ids[t][i % ROWS_PER_TENANT] }, { price: i })),
       insert: (t, i) => runWithTenant(t, () => repo.insert({ name: `n${i}`, sku: `s${i}` })),
     };

@@ -61,7 +61,9 @@ describe.each(DIALECTS)('TenancyModule wiring ($name)', (dialect) => {
     it(`forRootAsync with TypeOrmModule.forRootAsync binds the options (${order})`, async () => {
       const { options, dispose } = await dialect.connection();
       const typeorm = TypeOrmModule.forRootAsync({ useFactory: () => ({ ...options, entities: CATALOG_ENTITIES, synchronize: true }) });
-      const tenancy = TenancyModule.forRootAsync({ useFactory: async (): Promise<TenancyModuleOptions> => ({ onMissingTenant: 'unfiltered' }) });
+      const tenancy = TenancyModule.forRootAsync({
+        useFactory: async (): Promise<TenancyModuleOptions> => ({ onMissingTenant: 'unfiltered' }),
+      });
       const app = await compile(order === 'TenancyModule first' ? [tenancy, typeorm] : [typeorm, tenancy], dispose);
       const service = app.get(ProductService);
       await seedAndCount(service);
@@ -98,7 +100,11 @@ describe.each(DIALECTS)('TenancyModule wiring ($name)', (dialect) => {
     expect(countClsRoots(own)).toBe(1);
     const second = await boot([]);
     const joined = await compile(
-      [ClsModule.forRoot({ global: true, middleware: { mount: true } }), second.typeorm, TenancyModule.forRoot({ registerClsModule: false })],
+      [
+        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        second.typeorm,
+        TenancyModule.forRoot({ registerClsModule: false }),
+      ],
       second.dispose,
     );
     expect(countClsRoots(joined)).toBe(1);

@@ -102,10 +102,14 @@ describe.each(DIALECTS)('no tenant and no bypass fails closed ($name)', (dialect
       expect(saved.tenantId).toBe('a');
     });
     it('refuses an insert with neither a tenantId nor a current tenant', async () => {
-      await expect(bypassTenantFilter(() => products().insert({ name: 'orphan', sku: 'BY-3' }))).rejects.toMatchObject({ code: 'TENANT_REQUIRED' });
+      await expect(bypassTenantFilter(() => products().insert({ name: 'orphan', sku: 'BY-3' }))).rejects.toMatchObject({
+        code: 'TENANT_REQUIRED',
+      });
     });
     it('refuses an invalid explicit tenantId', async () => {
-      await expect(bypassTenantFilter(() => products().insert({ name: 'bad', sku: 'BY-4', tenantId: "x' OR '1'='1" }))).rejects.toMatchObject({
+      await expect(
+        bypassTenantFilter(() => products().insert({ name: 'bad', sku: 'BY-4', tenantId: "x' OR '1'='1" })),
+      ).rejects.toMatchObject({
         code: 'TENANT_INVALID',
       });
     });

@@ -89,7 +89,9 @@ describe.each(DIALECTS)('adopting tenancy in an existing app ($name)', (dialect)
   it('addTenantColumn refuses an invalid backfill tenant before touching the table', async () => {
     const dataSource = await legacyDatabase();
     const runner = dataSource.createQueryRunner();
-    await expect(addTenantColumn(runner, { table: 'invoices', backfill: { tenantId: "x'; --" } })).rejects.toMatchObject({ code: 'TENANT_INVALID' });
+    await expect(addTenantColumn(runner, { table: 'invoices', backfill: { tenantId: "x'; --" } })).rejects.toMatchObject({
+      code: 'TENANT_INVALID',
+    });
     await runner.release();
     const table = await dataSource.createQueryRunner().getTable('invoices');
     expect(table?.columns.map((column) => column.name)).not.toContain('tenant_id');

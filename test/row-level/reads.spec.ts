@@ -107,7 +107,13 @@ describe.each(DIALECTS)('reads of tenant a see only tenant a ($name)', (dialect)
     });
     it('an extra FROM alias (implicit cross join) is filtered', async () => {
       const raw = await asA(() =>
-        ds.createQueryBuilder().select('p2.name', 'name').from(Category, 'c').addFrom(Product, 'p2').where('c.name = :n', { n: 'Tools' }).getRawMany(),
+        ds
+          .createQueryBuilder()
+          .select('p2.name', 'name')
+          .from(Category, 'c')
+          .addFrom(Product, 'p2')
+          .where('c.name = :n', { n: 'Tools' })
+          .getRawMany(),
       );
       expect(raw.map((row) => row.name).sort()).toEqual(['A1', 'A2']);
     });
@@ -187,12 +193,20 @@ describe.each(DIALECTS)('reads of tenant a see only tenant a ($name)', (dialect)
     });
     it('a join by table name is filtered', async () => {
       const rows = await asA(() =>
-        ds.getRepository(Category).createQueryBuilder('c').leftJoin('products', 'p', 'p.categoryId = c.id').select('p.name', 'name').where('p.name IS NOT NULL').getRawMany(),
+        ds
+          .getRepository(Category)
+          .createQueryBuilder('c')
+          .leftJoin('products', 'p', 'p.categoryId = c.id')
+          .select('p.name', 'name')
+          .where('p.name IS NOT NULL')
+          .getRawMany(),
       );
       expect(rows.map((row) => row.name)).toEqual(['A1']);
     });
     it('a scoped root joined to a scoped child filters both', async () => {
-      const rows = await asA(() => products().createQueryBuilder('p').leftJoinAndSelect('p.reviews', 'r').where('p.sku = :s', { s: 'S-1' }).getMany());
+      const rows = await asA(() =>
+        products().createQueryBuilder('p').leftJoinAndSelect('p.reviews', 'r').where('p.sku = :s', { s: 'S-1' }).getMany(),
+      );
       expect(rows.map((p) => [p.name, p.reviews.map((r) => r.body)])).toEqual([['A1', ['a on A1']]]);
     });
   });

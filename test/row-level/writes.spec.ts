@@ -31,7 +31,15 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
   const products = () => ds.getRepository(Product);
   const snapshot = () =>
     all(() => products().find({ withDeleted: true, order: { id: 'ASC' } })).then((rows) =>
-      rows.map(({ id, tenantId, name, sku, price, stock, deletedAt }) => ({ id, tenantId, name, sku, price, stock, deleted: deletedAt !== null })),
+      rows.map(({ id, tenantId, name, sku, price, stock, deletedAt }) => ({
+        id,
+        tenantId,
+        name,
+        sku,
+        price,
+        stock,
+        deleted: deletedAt !== null,
+      })),
     );
   const tenantB = async () => (await snapshot()).filter((row) => row.tenantId === 'b');
   /** Runs `attack` and asserts tenant b's rows are exactly as before. */
@@ -66,7 +74,17 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
       expect((await all(() => Product.findOneByOrFail({ id: product.id }))).tenantId).toBe('a');
     });
     it('InsertQueryBuilder stamps every value set', async () => {
-      await asA(() => ds.createQueryBuilder().insert().into(Product).values([{ name: 'Q1', sku: 'Q-1' }, { name: 'Q2', sku: 'Q-2' }]).execute());
+      await asA(() =>
+        ds
+          .createQueryBuilder()
+          .insert()
+          .into(Product)
+          .values([
+            { name: 'Q1', sku: 'Q-1' },
+            { name: 'Q2', sku: 'Q-2' },
+          ])
+          .execute(),
+      );
       const rows = await all(() => products().findBy({ name: 'Q1' }));
       expect(rows.map((r) => r.tenantId)).toEqual(['a']);
     });
@@ -81,20 +99,49 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
   });
 
   describe('a foreign tenantId on write is refused before any SQL', () => {
-    it('insert with a foreign tenantId', () => refused(() => asA(() => products().insert({ name: 'X', sku: 'X-1', tenantId: 'b' })), 'TENANT_MISMATCH'));
-    it('save with a foreign tenantId', () => refused(() => asA(() => products().save({ name: 'X', sku: 'X-2', tenantId: 'b' })), 'TENANT_MISMATCH'));
+    it('insert with a foreign tenantId', () =>
+      refused(() => asA(() => products().insert({ name: 'X', sku: 'X-1', tenantId: 'b' })), 'TENANT_MISMATCH'));
+    it('save with a foreign tenantId', () =>
+      refused(() => asA(() => products().save({ name: 'X', sku: 'X-2', tenantId: 'b' })), 'TENANT_MISMATCH'));
     it('InsertQueryBuilder with one foreign value set writes none of them', () =>
       refused(
-        () => asA(() => ds.createQueryBuilder().insert().into(Product).values([{ name: 'ok', sku: 'X-3' }, { name: 'X', sku: 'X-4', tenantId: 'b' }]).execute()),
+        () =>
+          asA(() =>
+            ds
+              .createQueryBuilder()
+              .insert()
+              .into(Product)
+              .values([
+                { name: 'ok', sku: 'X-3' },
+                { name: 'X', sku: 'X-4', tenantId: 'b' },
+              ])
+              .execute(),
+          ),
         'TENANT_MISMATCH',
       ));
     it('a raw SQL expression as tenantId', () =>
-      refused(() => asA(() => ds.createQueryBuilder().insert().into(Product).values({ name: 'X', sku: 'X-5', tenantId: () => "'b'" }).execute()), 'TENANT_MISMATCH'));
+      refused(
+        () =>
+          asA(() =>
+            ds
+              .createQueryBuilder()
+              .insert()
+              .into(Product)
+              .values({ name: 'X', sku: 'X-5', tenantId: () => "'b'" })
+              .execute(),
+          ),
+        'TENANT_MISMATCH',
+      ));
     it('INSERT ... SELECT into a scoped entity', () =>
       refused(
         () =>
           asA(() =>
-            ds.createQueryBuilder().insert().into(Product, ['name', 'sku', 'tenantId']).valuesFromSelect((qb) => qb.select(["'x'", "'X-6'", "'b'"]).from(Review, 'r')).execute(),
+            ds
+              .createQueryBuilder()
+              .insert()
+              .into(Product, ['name', 'sku', 'tenantId'])
+              .valuesFromSelect((qb) => qb.select(["'x'", "'X-6'", "'b'"]).from(Review, 'r'))
+              .execute(),
           ),
         'TENANT_UNSUPPORTED_QUERY',
       ));
@@ -111,7 +158,16 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
     });
     it('upsert on a constraint without the tenant column is refused', () =>
       refused(
-        () => asA(() => ds.createQueryBuilder().insert().into(Product).values({ name: 'x', sku: 'S-1' }).orUpdate(['name'], 'some_global_unique').execute()),
+        () =>
+          asA(() =>
+            ds
+              .createQueryBuilder()
+              .insert()
+              .into(Product)
+              .values({ name: 'x', sku: 'S-1' })
+              .orUpdate(['name'], 'some_global_unique')
+              .execute(),
+          ),
         'TENANT_UNSUPPORTED_QUERY',
       ));
   });
@@ -125,7 +181,11 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
       expect((await asA(() => products().findOneByOrFail({ sku: 'S-1' }))).price).toBe(1);
     });
     it('UpdateQueryBuilder with an OR cannot reach foreign rows', async () => {
-      await bUnchangedBy(() => asA(() => ds.createQueryBuilder().update(Product).set({ name: 'pwned' }).where('id = :id', { id: seed.b1.id }).orWhere('1 = 1').execute()));
+      await bUnchangedBy(() =>
+        asA(() =>
+          ds.createQueryBuilder().update(Product).set({ name: 'pwned' }).where('id = :id', { id: seed.b1.id }).orWhere('1 = 1').execute(),
+        ),
+      );
       expect(names(await asA(() => products().find()))).toEqual(['pwned', 'pwned']);
     });
     it('increment and decrement touch only tenant rows', async () => {
@@ -185,10 +245,20 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
   });
 
   describe('a row never moves to another tenant outside a bypass', () => {
-    it('update setting tenantId is refused', () => refused(() => asA(() => products().update({ id: seed.a1.id }, { tenantId: 'b' })), 'TENANT_MOVE'));
+    it('update setting tenantId is refused', () =>
+      refused(() => asA(() => products().update({ id: seed.a1.id }, { tenantId: 'b' })), 'TENANT_MOVE'));
     it('UpdateQueryBuilder setting tenantId with listeners off is refused', () =>
       refused(
-        () => asA(() => ds.createQueryBuilder().update(Product).set({ tenantId: 'b' }).where('id = :id', { id: seed.a1.id }).callListeners(false).execute()),
+        () =>
+          asA(() =>
+            ds
+              .createQueryBuilder()
+              .update(Product)
+              .set({ tenantId: 'b' })
+              .where('id = :id', { id: seed.a1.id })
+              .callListeners(false)
+              .execute(),
+          ),
         'TENANT_MOVE',
       ));
     it('save of a loaded entity with tenantId changed is refused', async () => {

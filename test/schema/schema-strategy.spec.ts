@@ -60,9 +60,13 @@ describe('schema-per-tenant strategy (postgres)', () => {
   });
 
   const tablesIn = async (schema: string) =>
-    (await superuserQuery<{ table_name: string }>(database, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).map(
-      (row) => row.table_name,
-    );
+    (
+      await superuserQuery<{ table_name: string }>(
+        database,
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+        [schema],
+      )
+    ).map((row) => row.table_name);
 
   it('keeps shared tables in the shared schema and tenant tables in each tenant schema', async () => {
     expect(await tablesIn('public')).toEqual(['categories', 'organizations']);
@@ -92,7 +96,10 @@ describe('schema-per-tenant strategy (postgres)', () => {
 
   it('updates and deletes stay in the tenant schema', async () => {
     await runWithTenant('a', () => ds.getRepository(Product).update({ sku: 'S-2' }, { stock: 42 }));
-    const rows = await superuserQuery(database, `SELECT 'a' AS t, stock FROM tenant_a.products WHERE sku = 'S-2' UNION ALL SELECT 'b', stock FROM tenant_b.products WHERE sku = 'S-2' ORDER BY 1`);
+    const rows = await superuserQuery(
+      database,
+      `SELECT 'a' AS t, stock FROM tenant_a.products WHERE sku = 'S-2' UNION ALL SELECT 'b', stock FROM tenant_b.products WHERE sku = 'S-2' ORDER BY 1`,
+    );
     expect(rows).toEqual([
       { t: 'a', stock: 42 },
       { t: 'b', stock: 0 },
@@ -179,7 +186,10 @@ describe('schema-per-tenant strategy (postgres)', () => {
     it('a backend terminated while busy does not affect the next tenant on the pool', async () => {
       const busy = runWithTenant('a', () => ds.query(`SELECT pg_sleep(5)`)).catch((error: unknown) => error);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await superuserQuery(database, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()`);
+      await superuserQuery(
+        database,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()`,
+      );
       expect(await busy).toBeInstanceOf(Error);
       await onlyB();
       expect((await names('a')).every((n) => n.startsWith('A') || n === 'only-a')).toBe(true);
@@ -198,8 +208,11 @@ describe('schema-per-tenant strategy (postgres)', () => {
     });
 
     it('interleaved tenants on a pool of 3 connections never see each other', async () => {
-      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? names('a') : names('b')).then((n) => [i % 2 ? 'A' : 'B', n] as const)));
-      for (const [prefix, seen] of results) expect(seen.every((n) => n.startsWith(prefix) || (prefix === 'A' && n === 'only-a'))).toBe(true);
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => (i % 2 ? names('a') : names('b')).then((n) => [i % 2 ? 'A' : 'B', n] as const)),
+      );
+      for (const [prefix, seen] of results)
+        expect(seen.every((n) => n.startsWith(prefix) || (prefix === 'A' && n === 'only-a'))).toBe(true);
     });
   });
 });
@@ -214,7 +227,11 @@ class Catalog {
 
 describe.each([
   ['forRoot, startup synchronize', () => TenancyModule.forRoot({ strategy: 'schema' }), true],
-  ['forRootAsync, synchronize after start-up', () => TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) }), false],
+  [
+    'forRootAsync, synchronize after start-up',
+    () => TenancyModule.forRootAsync({ useFactory: async () => ({ strategy: 'schema' as const }) }),
+    false,
+  ],
 ])('TenancyModule %s (postgres)', (_how, tenancy, synchronize) => {
   it('creates only shared tables in the shared schema; provisioning and @InjectRepository use tenant schemas', async () => {
     const { options, dispose } = await postgres.connection();
@@ -231,7 +248,10 @@ describe.each([
     const app = await (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication().init();
     try {
       if (!synchronize) await app.get(DataSource).synchronize();
-      const rows = await superuserQuery(database, `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2`);
+      const rows = await superuserQuery(
+        database,
+        `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2`,
+      );
       expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual(['public.categories', 'public.organizations']);
       const catalog = app.get(Catalog);
       await catalog.schemas.createTenantSchema('acme');

@@ -15,7 +15,18 @@ import { DIALECTS, type TestDataSource } from '../support/dialects.js';
  */
 interface Attack {
   name: string;
-  protection: 'where-filter' | 'join-filter' | 'insert-guard' | 'update-guard' | 'upsert-guard' | 'clear-guard' | 'cache-split' | 'context-async' | 'context-copy' | 'id-validation' | 'fail-closed';
+  protection:
+    | 'where-filter'
+    | 'join-filter'
+    | 'insert-guard'
+    | 'update-guard'
+    | 'upsert-guard'
+    | 'clear-guard'
+    | 'cache-split'
+    | 'context-async'
+    | 'context-copy'
+    | 'id-validation'
+    | 'fail-closed';
   run(ctx: { ds: DataSource; seed: CatalogSeed; bState: () => Promise<unknown> }): Promise<void>;
 }
 
@@ -41,12 +52,16 @@ const ATTACKS: Attack[] = [
   {
     name: 'widening the WHERE with orWhere("1=1")',
     protection: 'where-filter',
-    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').where('p.id = 0').orWhere('1=1').getCount())).toBe(2),
+    run: async ({ ds }) =>
+      expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').where('p.id = 0').orWhere('1=1').getCount())).toBe(2),
   },
   {
     name: 'overriding the tenant parameter with setParameter',
     protection: 'where-filter',
-    run: async ({ ds }) => expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').setParameters({ tenancy_tenant_id: 'b' }).getCount())).toBe(2),
+    run: async ({ ds }) =>
+      expect(await asA(() => ds.getRepository(Product).createQueryBuilder('p').setParameters({ tenancy_tenant_id: 'b' }).getCount())).toBe(
+        2,
+      ),
   },
   {
     name: 'aggregate inference: SUM over every row',
@@ -57,7 +72,9 @@ const ATTACKS: Attack[] = [
     name: 'GROUP BY tenant_id to list the other tenants',
     protection: 'where-filter',
     run: async ({ ds }) => {
-      const rows = await asA(() => ds.getRepository(Product).createQueryBuilder('p').select('p.tenantId', 't').groupBy('p.tenantId').getRawMany());
+      const rows = await asA(() =>
+        ds.getRepository(Product).createQueryBuilder('p').select('p.tenantId', 't').groupBy('p.tenantId').getRawMany(),
+      );
       expect(rows).toEqual([{ t: 'a' }]);
     },
   },
@@ -80,13 +97,16 @@ const ATTACKS: Attack[] = [
   {
     name: 'reading the table by its name instead of the entity',
     protection: 'where-filter',
-    run: async ({ ds }) => expect(Number((await asA(() => ds.createQueryBuilder().select('COUNT(*)', 'n').from('products', 'x').getRawOne()))?.n)).toBe(2),
+    run: async ({ ds }) =>
+      expect(Number((await asA(() => ds.createQueryBuilder().select('COUNT(*)', 'n').from('products', 'x').getRawOne()))?.n)).toBe(2),
   },
   {
     name: 'implicit cross join with addFrom',
     protection: 'where-filter',
     run: async ({ ds }) => {
-      const rows = await asA(() => ds.createQueryBuilder().select('p.name', 'n').from(Tag, 't').addFrom(Product, 'p').where("t.label = 'red'").getRawMany());
+      const rows = await asA(() =>
+        ds.createQueryBuilder().select('p.name', 'n').from(Tag, 't').addFrom(Product, 'p').where("t.label = 'red'").getRawMany(),
+      );
       expect(rows.map((r) => r.n).sort()).toEqual(['A1', 'A2']);
     },
   },
@@ -116,7 +136,9 @@ const ATTACKS: Attack[] = [
     name: 'following a planted foreign key through relations',
     protection: 'join-filter',
     run: async ({ ds, seed }) => {
-      const review = await asA(() => ds.getRepository(Review).findOneOrFail({ where: { id: seed.raPlanted.id }, relations: { product: true } }));
+      const review = await asA(() =>
+        ds.getRepository(Review).findOneOrFail({ where: { id: seed.raPlanted.id }, relations: { product: true } }),
+      );
       expect(review.product).toBeNull();
     },
   },
@@ -131,12 +153,14 @@ const ATTACKS: Attack[] = [
   {
     name: 'an eager relation to the other tenant',
     protection: 'join-filter',
-    run: async ({ ds, seed }) => expect((await asA(() => ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id }))).pinned).toBeNull(),
+    run: async ({ ds, seed }) =>
+      expect((await asA(() => ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id }))).pinned).toBeNull(),
   },
   {
     name: 'a lazy relation to the other tenant',
     protection: 'where-filter',
-    run: async ({ ds, seed }) => expect(await asA(async () => (await ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id })).about)).toBeNull(),
+    run: async ({ ds, seed }) =>
+      expect(await asA(async () => (await ds.getRepository(Note).findOneByOrFail({ id: seed.naPlanted.id })).about)).toBeNull(),
   },
   {
     name: 'an outer join from an unscoped root',
@@ -150,16 +174,25 @@ const ATTACKS: Attack[] = [
     name: 'an explicit foreign tenantId in an insert body',
     protection: 'insert-guard',
     run: async ({ ds }) =>
-      expect(asA(() => ds.createQueryBuilder().insert().into(Product).values({ name: 'x', sku: 'x', tenantId: 'b' }).callListeners(false).execute())).rejects.toEqual(
-        refusedWith('TENANT_MISMATCH'),
-      ),
+      expect(
+        asA(() =>
+          ds.createQueryBuilder().insert().into(Product).values({ name: 'x', sku: 'x', tenantId: 'b' }).callListeners(false).execute(),
+        ),
+      ).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
   },
   {
     name: 'INSERT ... SELECT copying rows in as the other tenant',
     protection: 'insert-guard',
     run: async ({ ds }) =>
       expect(
-        asA(() => ds.createQueryBuilder().insert().into(Product, ['name', 'sku', 'tenantId']).valuesFromSelect((q) => q.select(["'x'", "'y'", "'b'"]).from(Category, 'c')).execute()),
+        asA(() =>
+          ds
+            .createQueryBuilder()
+            .insert()
+            .into(Product, ['name', 'sku', 'tenantId'])
+            .valuesFromSelect((q) => q.select(["'x'", "'y'", "'b'"]).from(Category, 'c'))
+            .execute(),
+        ),
       ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY')),
   },
   {
@@ -185,7 +218,12 @@ const ATTACKS: Attack[] = [
     protection: 'where-filter',
     run: async ({ ds, bState }) => {
       const before = await bState();
-      await asA(() => ds.getRepository(Review).delete({}).catch(() => ds.createQueryBuilder().delete().from(Review).execute()));
+      await asA(() =>
+        ds
+          .getRepository(Review)
+          .delete({})
+          .catch(() => ds.createQueryBuilder().delete().from(Review).execute()),
+      );
       expect(await bState()).toEqual(before);
     },
   },
@@ -211,9 +249,17 @@ const ATTACKS: Attack[] = [
     name: 'move an own row into the other tenant (listeners off)',
     protection: 'update-guard',
     run: async ({ ds, seed }) =>
-      expect(asA(() => ds.createQueryBuilder().update(Product).set({ tenantId: 'b' }).where('id = :id', { id: seed.a2.id }).callListeners(false).execute())).rejects.toEqual(
-        refusedWith('TENANT_MOVE'),
-      ),
+      expect(
+        asA(() =>
+          ds
+            .createQueryBuilder()
+            .update(Product)
+            .set({ tenantId: 'b' })
+            .where('id = :id', { id: seed.a2.id })
+            .callListeners(false)
+            .execute(),
+        ),
+      ).rejects.toEqual(refusedWith('TENANT_MOVE')),
   },
   {
     name: 'clear() to truncate every tenant',
@@ -252,7 +298,10 @@ const ATTACKS: Attack[] = [
   {
     name: 'an SQL-injecting tenant id',
     protection: 'id-validation',
-    run: async ({ ds }) => expect(() => runWithTenant("a' OR '1'='1", () => ds.getRepository(Product).find())).toThrow(expect.objectContaining({ code: 'TENANT_INVALID' })),
+    run: async ({ ds }) =>
+      expect(() => runWithTenant("a' OR '1'='1", () => ds.getRepository(Product).find())).toThrow(
+        expect.objectContaining({ code: 'TENANT_INVALID' }),
+      ),
   },
   {
     name: 'context after a thrown error in a nested tenant',
@@ -268,7 +317,10 @@ const ATTACKS: Attack[] = [
     name: 'Promise.all across two tenants',
     protection: 'context-async',
     run: async ({ ds }) => {
-      const [a, b] = await Promise.all([asA(() => ds.getRepository(Product).find()), runWithTenant('b', () => ds.getRepository(Product).find())]);
+      const [a, b] = await Promise.all([
+        asA(() => ds.getRepository(Product).find()),
+        runWithTenant('b', () => ds.getRepository(Product).find()),
+      ]);
       expect([new Set(a.map((p) => p.tenantId)), new Set(b.map((p) => p.tenantId))]).toEqual([new Set(['a']), new Set(['b'])]);
     },
   },
@@ -276,7 +328,9 @@ const ATTACKS: Attack[] = [
     name: 'a timer scheduled by tenant a firing while tenant b runs',
     protection: 'context-async',
     run: async ({ ds }) => {
-      const fired = new Promise<string[]>((resolve) => asA(async () => setTimeout(async () => resolve((await ds.getRepository(Product).find()).map((p) => p.tenantId)), 20)));
+      const fired = new Promise<string[]>((resolve) =>
+        asA(async () => setTimeout(async () => resolve((await ds.getRepository(Product).find()).map((p) => p.tenantId)), 20)),
+      );
       await runWithTenant('b', () => sleep(30));
       expect(await fired).toEqual(['a', 'a']);
     },
@@ -330,7 +384,8 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
   afterAll(() => db.close());
   beforeEach(async () => {
     await bypassTenantFilter(async () => {
-      for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories']) await db.dataSource.query(`DELETE FROM ${table}`);
+      for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
+        await db.dataSource.query(`DELETE FROM ${table}`);
       await db.dataSource.queryResultCache?.clear();
     });
     seed = await seedCatalog(db.dataSource);

@@ -31,11 +31,7 @@ export { TenantIndex, TenantUnique, type TenantIndexOptions } from './typeorm/te
 export { TenantSubscriber } from './typeorm/tenant.subscriber.js';
 export { isTenantScoped } from './typeorm/tenant-metadata.js';
 export type { OnMissingTenant } from './typeorm/tenancy-data-source.registry.js';
-export {
-  addTenantColumn,
-  dropTenantColumn,
-  type AddTenantColumnOptions,
-} from './typeorm/add-tenant-column.migration.js';
+export { addTenantColumn, dropTenantColumn, type AddTenantColumnOptions } from './typeorm/add-tenant-column.migration.js';
 
 // Request pipeline: resolvers, guard, interceptor, decorators, error mapping (HTTP, microservices, WebSockets).
 export { TenantGuard } from './http/tenant.guard.js';
@@ -77,10 +73,6 @@ export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-
 export { TenantRlsError, type TenantRlsErrorCode } from './rls/tenant-rls.error.js';
 
 export { SchemaTenancyService } from './schema/schema-tenancy.service.js';
-export {
-  SchemaTenancyManager,
-  type MigrateAllOptions,
-  type MigrateAllProgress,
-} from './schema/schema-tenancy.manager.js';
+export { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllProgress } from './schema/schema-tenancy.manager.js';
 export { enableSchemaTenancy } from './schema/schema-strategy.installer.js';
 export type { TenantExport } from './schema/tenant-export.js';

@@ -30,24 +30,39 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
 export function resolveTenancyOptions(options: TenancyModuleOptions = {}): ResolvedTenancyOptions {
   const unknown = Object.keys(options).filter((name) => !TENANCY_OPTION_NAMES.includes(name));
   if (unknown.length > 0) {
-    throw new TenancyConfigurationError(unknown[0], `is not an option of TenancyModule; known options: ${TENANCY_OPTION_NAMES.join(', ')}.`);
+    throw new TenancyConfigurationError(
+      unknown[0],
+      `is not an option of TenancyModule; known options: ${TENANCY_OPTION_NAMES.join(', ')}.`,
+    );
   }
   const pattern = options.tenantIdPattern ?? DEFAULT_TENANT_ID_PATTERN;
   if (!(pattern instanceof RegExp)) {
     throw new TenancyConfigurationError('tenantIdPattern', 'must be a RegExp such as /^[a-z0-9_-]{1,63}$/.');
   }
   if (!pattern.source.startsWith('^') || !pattern.source.endsWith('$')) {
-    throw new TenancyConfigurationError('tenantIdPattern', `must be anchored with ^ and $, or a partial match would accept any id containing a valid one; got ${String(pattern)}.`);
+    throw new TenancyConfigurationError(
+      'tenantIdPattern',
+      `must be anchored with ^ and $, or a partial match would accept any id containing a valid one; got ${String(pattern)}.`,
+    );
   }
   if (options.dataSource !== undefined && (typeof options.dataSource !== 'string' || options.dataSource === '')) {
-    throw new TenancyConfigurationError('dataSource', 'must be the name given to TypeOrmModule.forRoot({ name }), or left out for the default DataSource.');
+    throw new TenancyConfigurationError(
+      'dataSource',
+      'must be the name given to TypeOrmModule.forRoot({ name }), or left out for the default DataSource.',
+    );
   }
   const schema = { prefix: 'tenant_', sharedSchema: 'public', ...options.schema };
   if (!IDENTIFIER.test(schema.prefix)) {
-    throw new TenancyConfigurationError('schema.prefix', `must be a lower-case SQL identifier start such as 'tenant_'; got ${JSON.stringify(schema.prefix)}.`);
+    throw new TenancyConfigurationError(
+      'schema.prefix',
+      `must be a lower-case SQL identifier start such as 'tenant_'; got ${JSON.stringify(schema.prefix)}.`,
+    );
   }
   if (!IDENTIFIER.test(schema.sharedSchema)) {
-    throw new TenancyConfigurationError('schema.sharedSchema', `must be a lower-case SQL identifier such as 'public'; got ${JSON.stringify(schema.sharedSchema)}.`);
+    throw new TenancyConfigurationError(
+      'schema.sharedSchema',
+      `must be a lower-case SQL identifier such as 'public'; got ${JSON.stringify(schema.sharedSchema)}.`,
+    );
   }
   if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
     throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');

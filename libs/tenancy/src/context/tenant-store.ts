@@ -67,10 +67,7 @@ export function requireTenant(): string {
  * caller: code that asks for one tenant must see only that tenant.
  */
 export function runWithTenant<T>(tenantId: string, fn: () => T): T {
-  return runCopy(
-    { [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined },
-    fn,
-  );
+  return runCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined }, fn);
 }
 
 /** Runs `fn` with the tenant filter off for every tenant; always audited. */

@@ -38,9 +38,6 @@ export class TenantIsolationError extends Error {
   }
 
   static invalidId(pattern: RegExp): TenantIsolationError {
-    return new TenantIsolationError(
-      'TENANT_INVALID',
-      `Invalid tenant id: it must match ${String(pattern)} (option "tenantIdPattern").`,
-    );
+    return new TenantIsolationError('TENANT_INVALID', `Invalid tenant id: it must match ${String(pattern)} (option "tenantIdPattern").`);
   }
 }

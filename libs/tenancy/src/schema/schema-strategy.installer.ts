@@ -3,7 +3,12 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { applySchemaStrategy } from './apply-schema-strategy.js';
 import { patchSchemaBuilder } from './schema-builder.patch.js';
-import { declareSchemaStrategy, schemaStrategyOf, takePendingSchemaStrategy, type SchemaStrategyConfig } from './schema-strategy.registry.js';
+import {
+  declareSchemaStrategy,
+  schemaStrategyOf,
+  takePendingSchemaStrategy,
+  type SchemaStrategyConfig,
+} from './schema-strategy.registry.js';
 
 const DEFAULT_NAME = 'default';
 
@@ -12,7 +17,10 @@ const nameOf = (dataSource: DataSource) => (dataSource.options as { name?: strin
 
 function assertPostgres(dataSource: DataSource): void {
   if (dataSource.driver.options.type !== 'postgres') {
-    throw new TenancyConfigurationError('strategy', `'schema' needs PostgreSQL; this DataSource is '${dataSource.driver.options.type}'. Use strategy: 'row'.`);
+    throw new TenancyConfigurationError(
+      'strategy',
+      `'schema' needs PostgreSQL; this DataSource is '${dataSource.driver.options.type}'. Use strategy: 'row'.`,
+    );
   }
 }
 

@@ -96,7 +96,10 @@ export class SchemaTenancyManager {
   async importTenant(dump: TenantExport, asTenantId: string = dump.tenantId): Promise<void> {
     const schema = this.schemaOf(asTenantId);
     if (await this.tenantExists(asTenantId)) {
-      throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', 'Import target tenant already exists; drop it or import under a new tenant id.');
+      throw new TenantIsolationError(
+        'TENANT_UNSUPPORTED_QUERY',
+        'Import target tenant already exists; drop it or import under a new tenant id.',
+      );
     }
     await this.createTenantSchema(asTenantId);
     try {

@@ -52,7 +52,8 @@ export async function writeTenantTables(dataSource: DataSource, schema: string, 
   await dataSource.transaction(async (tx) => {
     for (const { table, rows } of dump.tables) {
       const metadata = byTable.get(table);
-      if (!metadata) throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', `Export has a table "${table}" that no tenant entity maps.`);
+      if (!metadata)
+        throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', `Export has a table "${table}" that no tenant entity maps.`);
       const tenantColumn = tenantColumnOf(metadata)?.databaseName;
       const columns = metadata.columns.map((c) => c.databaseName);
       for (let start = 0; start < rows.length; start += BATCH) {

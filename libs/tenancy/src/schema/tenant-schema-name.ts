@@ -13,7 +13,10 @@ const MAX_IDENTIFIER_BYTES = 63;
 export function tenantSchemaName(tenantId: string, prefix: string): string {
   const id = assertValidTenantId(tenantId);
   if (!SCHEMA_SAFE_ID.test(id)) {
-    throw new TenantIsolationError('TENANT_INVALID', 'Invalid tenant id for the schema strategy: only letters, digits, _ and - are allowed.');
+    throw new TenantIsolationError(
+      'TENANT_INVALID',
+      'Invalid tenant id for the schema strategy: only letters, digits, _ and - are allowed.',
+    );
   }
   const name = prefix + id;
   if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {

@@ -22,11 +22,7 @@ const OPERATION: Record<string, string> = {
 function whereConditions(qb: QueryBuilderInternals): string[] {
   const map = qb.expressionMap;
   const aliases =
-    map.queryType === 'select'
-      ? map.aliases.filter((alias: Alias) => alias.type === 'from')
-      : map.mainAlias
-        ? [map.mainAlias]
-        : [];
+    map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
   const conditions: string[] = [];
   for (const alias of aliases) {
     const metadata = alias.hasMetadata ? alias.metadata : undefined;

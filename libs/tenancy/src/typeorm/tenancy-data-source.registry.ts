@@ -18,9 +18,6 @@ export function tenancyOptionsFor(dataSource: DataSource): DataSourceTenancyOpti
   return registered.get(dataSource) ?? DEFAULTS;
 }
 
-export function registerDataSourceTenancy(
-  dataSource: DataSource,
-  options: Partial<DataSourceTenancyOptions>,
-): void {
+export function registerDataSourceTenancy(dataSource: DataSource, options: Partial<DataSourceTenancyOptions>): void {
   registered.set(dataSource, { ...DEFAULTS, ...options });
 }

@@ -8,11 +8,7 @@ import type { QueryBuilderInternals } from './query-builder-internals.js';
  * the parameter (see getParameters), so the SQL text never embeds an id and
  * TypeORM's secondary queries (pagination, counts) inherit it.
  */
-export function tenantCondition(
-  queryBuilder: QueryBuilderInternals,
-  column: ColumnMetadata,
-  alias: string | undefined,
-): string {
+export function tenantCondition(queryBuilder: QueryBuilderInternals, column: ColumnMetadata, alias: string | undefined): string {
   const columnName = queryBuilder.escape(column.databaseName);
   const target = alias === undefined ? columnName : `${queryBuilder.escape(alias)}.${columnName}`;
   return `${target} = :${TENANT_QUERY_PARAMETER}`;

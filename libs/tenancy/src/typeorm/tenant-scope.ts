@@ -10,16 +10,9 @@ import { tenancyOptionsFor } from './tenancy-data-source.registry.js';
  * - `unfiltered`: no tenant and the DataSource opted into `onMissingTenant: 'unfiltered'`.
  * With no tenant, no bypass and the default options it throws before any SQL.
  */
-export type TenantScope =
-  | { kind: 'tenant'; tenantId: string }
-  | { kind: 'bypass'; tenantId: string | undefined }
-  | { kind: 'unfiltered' };
+export type TenantScope = { kind: 'tenant'; tenantId: string } | { kind: 'bypass'; tenantId: string | undefined } | { kind: 'unfiltered' };
 
-export function resolveTenantScope(
-  dataSource: DataSource,
-  metadata: EntityMetadata,
-  operation: string,
-): TenantScope {
+export function resolveTenantScope(dataSource: DataSource, metadata: EntityMetadata, operation: string): TenantScope {
   const tenantId = getCurrentTenant();
   if (isTenantFilterBypassed()) return { kind: 'bypass', tenantId };
   if (tenantId !== undefined) return { kind: 'tenant', tenantId };

@@ -1,9 +1,5 @@
 import { getMetadataArgsStorage } from 'typeorm';
-import {
-  DEFAULT_TENANT_COLUMN,
-  DEFAULT_TENANT_COLUMN_LENGTH,
-  DEFAULT_TENANT_PROPERTY,
-} from '../constants.js';
+import { DEFAULT_TENANT_COLUMN, DEFAULT_TENANT_COLUMN_LENGTH, DEFAULT_TENANT_PROPERTY } from '../constants.js';
 import { installTenancyPatches } from './install-tenancy-patches.js';
 import { registerTenantScoped } from './tenant-scoped.registry.js';
 

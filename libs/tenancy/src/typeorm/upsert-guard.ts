@@ -13,12 +13,7 @@ const refuse = (entity: string, why: string) =>
  * to include the tenant column, so the only row it can ever hit is one of the
  * current tenant (whose tenant column was just stamped with that tenant).
  */
-export function guardUpsert(
-  qb: QueryBuilderInternals,
-  metadata: EntityMetadata,
-  column: ColumnMetadata,
-  scope: TenantScope,
-): void {
+export function guardUpsert(qb: QueryBuilderInternals, metadata: EntityMetadata, column: ColumnMetadata, scope: TenantScope): void {
   const onUpdate = qb.expressionMap.onUpdate;
   if (!onUpdate || scope.kind !== 'tenant') return;
   if (!qb.dataSource.driver.supportedUpsertTypes.includes('on-conflict-do-update')) {
