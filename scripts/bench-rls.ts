@@ -12,6 +12,7 @@ import { BenchProduct } from './bench-rls/bench-entity.js';
 import { createBenchDatabases } from './bench-rls/bench-database.js';
 import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './bench-rls/bench-operations.js';
 import { startPostgres } from './support/postgres-server.js';
+import { machine, writeSection } from './bench/bench-report.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 25);
@@ -70,6 +71,13 @@ async function throughput(sources: Record<Mode, DataSource>, mode: Mode, millis:
 
 async function main(): Promise<void> {
   configureTenantContext({ audit: { record: () => undefined } });
+  // Every line printed also goes into the report section.
+  const printed: string[] = [];
+  const print = console.log;
+  console.log = (...parts: unknown[]) => {
+    printed.push(parts.join(' '));
+    print(...parts);
+  };
   const server = await startPostgres();
   const databases = await createBenchDatabases(server.url);
   const open = async (url: string, rls: boolean) => {
@@ -121,10 +129,24 @@ async function main(): Promise<void> {
       `  cost ratio (median of per-round ratios): orm+rls ${median(costs.on).toFixed(3)}x, naive rls ${median(costs.naive).toFixed(3)}x`,
     );
   } finally {
+    console.log = print;
     for (const dataSource of Object.values(sources)) await dataSource.destroy();
     await databases.drop();
     await server.stop();
   }
+  await writeSection(
+    'rls',
+    `## Row-Level Security on vs off
+
+Command: \`npm run bench\` (this section: \`node dist/scripts/bench-rls.js\`). Machine: ${machine()}.
+Same ORM operations, same app role and rows, with and without the RLS policies ("orm only" = the
+ORM filter alone); "naive rls" wraps each unit of work in BEGIN / set_config / statement / COMMIT,
+the common way to feed RLS. Ratios are per-round medians, modes interleaved.
+
+\`\`\`text
+${printed.join('\n')}
+\`\`\``,
+  );
 }
 
 await main();
