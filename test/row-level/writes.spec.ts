@@ -147,6 +147,13 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
       ));
   });
 
+  describe('per-tenant unique constraints (@TenantUnique)', () => {
+    it('two tenants may hold the same sku, one tenant may not hold it twice', async () => {
+      await runWithTenant('b', () => products().insert({ name: 'B-dup', sku: 'S-2' }));
+      await expect(asA(() => products().insert({ name: 'A-dup', sku: 'S-2' }))).rejects.toThrow(/unique|duplicate/i);
+    });
+  });
+
   describe('upsert', () => {
     it('upsert on a sku another tenant also holds updates only the tenant row', async () => {
       await bUnchangedBy(() => asA(() => products().upsert({ name: 'A1 renamed', sku: 'S-1', price: 11 }, ['sku'])));

@@ -283,3 +283,64 @@ describe('TenancyModule.forRootAsync({ strategy: "schema" }) with TypeORM startu
     }
   });
 });
+
+class CreateLedger1700000000000 {
+  async up(runner: { query(sql: string): Promise<unknown> }) {
+    await runner.query(`CREATE TABLE ledger (id serial PRIMARY KEY, amount int NOT NULL)`);
+  }
+  async down(runner: { query(sql: string): Promise<unknown> }) {
+    await runner.query(`DROP TABLE ledger`);
+  }
+}
+
+class AddLedgerNote1700000000001 {
+  async up(runner: { query(sql: string): Promise<unknown> }) {
+    await runner.query(`ALTER TABLE ledger ADD COLUMN note text`);
+  }
+  async down(runner: { query(sql: string): Promise<unknown> }) {
+    await runner.query(`ALTER TABLE ledger DROP COLUMN note`);
+  }
+}
+
+describe('tenant migrations instead of entity metadata (postgres)', () => {
+  it('runs the app tenant migrations in each schema, tracks them per schema, and leaves no search_path on pooled connections', async () => {
+    const connection = await postgres.connection();
+    const database = new URL((connection.options as { url: string }).url).pathname.slice(1);
+    const ds = await new DataSource({ ...connection.options, poolSize: 2, entities: CATALOG_ENTITIES } as DataSourceOptions).initialize();
+    try {
+      const config = { ...CONFIG, migrations: [CreateLedger1700000000000] };
+      enableSchemaTenancy(ds, config);
+      const manager = new SchemaTenancyManager(ds, config);
+      await manager.createTenantSchema('m1');
+      await manager.createTenantSchema('m2');
+      const columns = async (schema: string) =>
+        (
+          await superuserQuery<{ column_name: string }>(
+            database,
+            `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'ledger' ORDER BY 1`,
+            [schema],
+          )
+        ).map((r) => r.column_name);
+      expect(await columns('tenant_m1')).toEqual(['amount', 'id']);
+      expect(await columns('public')).toEqual([]);
+      const next = new SchemaTenancyManager(ds, { ...CONFIG, migrations: [CreateLedger1700000000000, AddLedgerNote1700000000001] });
+      expect(await next.listTenantSchemas()).toEqual(['m1', 'm2']);
+      expect((await next.migrateAll()).migrated).toBe(2);
+      expect(await columns('tenant_m2')).toEqual(['amount', 'id', 'note']);
+      const tracked = await superuserQuery(database, `SELECT name FROM tenant_m1.migrations ORDER BY id`);
+      expect(tracked.map((r) => r.name)).toEqual(['CreateLedger1700000000000', 'AddLedgerNote1700000000001']);
+      const paths = await Promise.all([ds.query('SHOW search_path'), ds.query('SHOW search_path')]);
+      for (const [row] of paths) expect(row.search_path).not.toContain('tenant_');
+    } finally {
+      await ds.destroy();
+      await connection.dispose();
+    }
+  });
+
+  it('refuses migration classes without a timestamp at start-up', async () => {
+    const moduleRef = Test.createTestingModule({
+      imports: [TenancyModule.forRoot({ strategy: 'schema', schema: { migrations: [class NoTimestamp {}] as never } })],
+    });
+    await expect(moduleRef.compile().then((m) => m.createNestApplication().init())).rejects.toThrow(/"schema.migrations"/);
+  });
+});

@@ -1,3 +1,4 @@
+import type { MigrationInterface } from 'typeorm';
 import type { TenantAuditSink } from './context/tenant-audit.js';
 import type { CanBypassFn, TenantValidationCacheOptions, ValidateTenantFn } from './http/tenancy-http-options.js';
 import type { TenantResolver } from './http/tenant-resolver.interface.js';
@@ -10,6 +11,12 @@ export interface TenancySchemaOptions {
   prefix?: string;
   /** Schema of entities that are not tenant-scoped. Default `public`. */
   sharedSchema?: string;
+  /**
+   * Migration classes that build and change one tenant's tables (unqualified
+   * SQL), run in each tenant schema by createTenantSchema and migrateAll.
+   * Default: none, tables come from the entity metadata.
+   */
+  migrations?: Array<new () => MigrationInterface>;
 }
 
 export interface TenancyModuleOptions {
@@ -54,7 +61,7 @@ export interface ResolvedTenancyOptions {
   onMissingTenant: OnMissingTenant;
   tenantIdPattern: RegExp;
   dataSource: string | undefined;
-  schema: Required<TenancySchemaOptions>;
+  schema: Required<Pick<TenancySchemaOptions, 'prefix' | 'sharedSchema'>> & Pick<TenancySchemaOptions, 'migrations'>;
   rls: boolean;
   audit: TenantAuditSink | undefined;
   resolvers: readonly TenantResolver[];

@@ -67,6 +67,13 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
     throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');
   }
+  const badMigration = (schema.migrations ?? []).find((m) => typeof m !== 'function' || !/\d{13}$/.test(m.name));
+  if (schema.migrations !== undefined && (!Array.isArray(schema.migrations) || badMigration !== undefined)) {
+    throw new TenancyConfigurationError(
+      'schema.migrations',
+      `must be an array of TypeORM migration classes whose names end with a 13-digit timestamp (e.g. CreateLedger1700000000000).`,
+    );
+  }
   const strategy = oneOf('strategy', options.strategy, ['row', 'schema'], 'row');
   const rls = options.rls ?? false;
   if (rls && strategy !== 'row') {

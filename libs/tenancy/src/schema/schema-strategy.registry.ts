@@ -1,8 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, MigrationInterface } from 'typeorm';
 
 export interface SchemaStrategyConfig {
   prefix: string;
   sharedSchema: string;
+  /** Tenant migrations run in each tenant schema; without them, tables come from entity metadata. */
+  migrations?: Array<new () => MigrationInterface>;
 }
 
 const byDataSource = new WeakMap<DataSource, SchemaStrategyConfig>();

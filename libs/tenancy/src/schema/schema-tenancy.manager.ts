@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { assertValidTenantId } from '../context/tenant-id.js';
 import { runWithTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
+import { runTenantMigrations } from './tenant-migrations.runner.js';
 import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
 
@@ -75,7 +75,8 @@ export class SchemaTenancyManager {
       while (next < tenants.length) {
         const tenantId = tenants[next++];
         await this.syncTenant(tenantId);
-        options.onProgress?.({ done: ++done, total: tenants.length, tenantId });
+        done++;
+        options.onProgress?.({ done, total: tenants.length, tenantId });
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, tenants.length) }, worker));
@@ -110,8 +111,10 @@ export class SchemaTenancyManager {
     }
   }
 
+  /** The app's tenant migrations when it has them, else the entity metadata. */
   private syncTenant(tenantId: string): Promise<void> {
-    assertValidTenantId(tenantId);
+    const schema = this.schemaOf(tenantId);
+    if (this.config.migrations?.length) return runTenantMigrations(this.dataSource, tenantId, schema, this.config.migrations);
     return runWithTenant(tenantId, () => this.dataSource.driver.createSchemaBuilder().build());
   }
 }
