@@ -107,6 +107,49 @@ const cls = () =>
     find: "if (typeof tenantId !== 'string' || !pattern.test(tenantId)) {",
     replace: "if (typeof tenantId !== 'string') {",
   },
+  // HTTP protections (test/security/http-attacks.spec.ts).
+  {
+    // Reading the claims without checking signature, algorithm, exp, iss or aud: what a hand-rolled "decode" does.
+    protection: 'jwt-verify',
+    file: 'libs/tenancy/src/http/resolvers/jwt.resolver.ts',
+    find: '({ payload } = await jwtVerify(token, this.key.key, this.verifyOptions));',
+    replace: "payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as JWTPayload;",
+  },
+  {
+    // The header obeyed even when the verified token does not grant that tenant.
+    protection: 'token-grant',
+    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    find: "if (resolved.outsideGrant) throw tenantForbidden('the credentials do not grant it');",
+    replace: '',
+  },
+  {
+    protection: 'bypass-authorisation',
+    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    find: 'if (!canBypass || (await canBypass(ctx)) !== true) throw bypassForbidden();',
+    replace: 'void ctx;',
+  },
+  {
+    // validateTenant never consulted: any well-formed id is a tenant.
+    protection: 'tenant-validation',
+    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }))) throw tenantUnknown();',
+    replace: '',
+  },
+  {
+    // Two sources naming different tenants: the last one silently wins.
+    protection: 'source-conflict',
+    file: 'libs/tenancy/src/http/tenant-resolution.ts',
+    find: "if (tenantId !== undefined && id !== tenantId) throw tenantForbidden('the request names more than one tenant');",
+    replace: '',
+  },
+  {
+    // The guard writes the tenant into whatever CLS store is active, even one left over from the
+    // previous request on the same connection, instead of a store of the request's own.
+    protection: 'request-context',
+    file: 'libs/tenancy/src/http/request-context.ts',
+    find: 'const owner: unknown = store[CLS_REQ];',
+    replace: 'return store;',
+  },
 ];
 
 interface Result {

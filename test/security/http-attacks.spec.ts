@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bypassTenantFilter } from 'nestjs-tenancy';
 import { TARGETS } from '../http/support/http-app.js';
-import { allProducts, seedProducts } from '../http/support/seed.js';
 import { bearer, signToken, tamperedToken, unsignedToken } from '../http/support/tokens.js';
 import { createAttackApp, SEED, type AttackApp } from './support/attack-app.js';
 import { KeepAliveClient } from './support/keep-alive-client.js';
+import { rawProducts, resetProducts } from './support/raw-products.js';
 
 /**
  * The HTTP half of the attack catalogue: each case is a request (or a few) by
@@ -379,14 +378,13 @@ describe.each(TARGETS)('HTTP attack catalogue ($name)', (target) => {
   });
   afterAll(() => t?.close());
   beforeEach(async () => {
-    await bypassTenantFilter(() => t.dataSource.query('DELETE FROM products'), { reason: 'test reset' });
-    await seedProducts(t.dataSource, SEED);
+    await resetProducts(t.dataSource, SEED);
     t.log.ran.length = 0;
     t.log.jobs.clear();
   });
 
-  const snapshot = async () => (await allProducts(t.dataSource)).map(({ name, tenantId }) => ({ name, tenantId }));
-  const idOf = async (name: string) => (await allProducts(t.dataSource)).find((row) => row.name === name)!.id;
+  const snapshot = async () => (await rawProducts(t.dataSource)).map(({ name, tenantId }) => ({ name, tenantId }));
+  const idOf = async (name: string) => (await rawProducts(t.dataSource)).find((row) => row.name === name)!.id;
 
   for (const attack of ATTACKS) {
     it(`[${attack.protection}] ${attack.name}`, () => attack.run({ t, tokens, snapshot, idOf }));

@@ -1,7 +1,6 @@
 import { ClsModule } from 'nestjs-cls';
 import { HeaderTenantResolver, JwtTenantResolver, PathTenantResolver } from 'nestjs-tenancy';
 import { createHttpApp, type HttpTestApp, type Target } from '../../http/support/http-app.js';
-import { seedProducts } from '../../http/support/seed.js';
 import { AUDIENCE, HS_SECRET, ISSUER } from '../../http/support/tokens.js';
 import { AttackAdminController } from './attack-admin.controller.js';
 import { AttackContextController } from './attack-context.controller.js';
@@ -49,6 +48,5 @@ export async function createAttackApp(target: Target): Promise<AttackApp> {
       audit: { record: () => undefined },
     },
   });
-  await seedProducts(app.dataSource, SEED);
   return { ...app, log: app.app.get(HandlerLog) };
 }

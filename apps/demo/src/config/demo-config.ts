@@ -12,6 +12,8 @@ export interface DemoConfig {
   embeddedPostgresDir: string;
   strategy: DemoStrategy;
   jwtSecret: string;
+  /** PostgreSQL connection pool size (POOL_SIZE); unset keeps TypeORM's default of 10. */
+  poolSize?: number;
 }
 
 /**
@@ -54,6 +56,13 @@ function parseJwtSecret(value: string | undefined): string {
   return value;
 }
 
+function parsePoolSize(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1) throw new DemoConfigError(`POOL_SIZE must be a positive integer; got ${JSON.stringify(value)}.`);
+  return size;
+}
+
 function sqliteFile(value: string | undefined): string {
   if (value === ':memory:') return value;
   // Absolute, so the start-up log says exactly which file holds the data.
@@ -68,5 +77,6 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     embeddedPostgresDir: resolve(env.EMBEDDED_POSTGRES_DIR || '.tmp/demo-postgres'),
     strategy: parseStrategy(env.TENANCY_STRATEGY),
     jwtSecret: parseJwtSecret(env.JWT_SECRET),
+    poolSize: parsePoolSize(env.POOL_SIZE),
   };
 }

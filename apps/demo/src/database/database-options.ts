@@ -7,7 +7,7 @@ import { DEMO_ENTITIES } from './demo-entities.js';
  * DATABASE_URL switches to PostgreSQL. Tables are created at start-up: fine
  * for a demo, use migrations in an application.
  */
-export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqliteFile' | 'strategy'>): TypeOrmModuleOptions {
+export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqliteFile' | 'strategy' | 'poolSize'>): TypeOrmModuleOptions {
   if (config.strategy === 'schema' && !config.databaseUrl) {
     throw new Error('the schema strategy needs a PostgreSQL URL (main.ts starts embedded PostgreSQL when DATABASE_URL is unset)');
   }
@@ -16,7 +16,7 @@ export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqlite
   // tables in the shared schema; the seeder synchronizes afterwards instead.
   const synchronize = config.strategy === 'row';
   if (config.databaseUrl) {
-    return { type: 'postgres', url: config.databaseUrl, entities: DEMO_ENTITIES, synchronize };
+    return { type: 'postgres', url: config.databaseUrl, entities: DEMO_ENTITIES, synchronize, poolSize: config.poolSize };
   }
   return { type: 'better-sqlite3', database: config.sqliteFile, entities: DEMO_ENTITIES, synchronize };
 }

@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../support/postgres-server.js';
+import { median, writeSection } from './bench-report.js';
+import { ROWS_PER_TENANT, TENANTS, tenantId, type ServerKind } from './http/bench-config.js';
+import { httpReport, resultTable, TARGET, type VariantResult } from './http/bench-report-http.js';
+import { startBenchServer, type BenchServer } from './http/bench-server.js';
+import { benchVariants, type Variant } from './http/bench-variants.js';
+import { medianRun, profiledRun, type ProfiledRun } from './http/profile-run.js';
+import { profileTable } from './http/profile-table.js';
+import { runLoad } from './http/run-load.js';
+import { seedDatabase } from './http/seed.js';
+
+/**
+ * HTTP benchmark: GET /products (one tenant's rows from PostgreSQL) through
+ * the library's whole pipeline vs the same endpoint without the library.
+ * Each app runs in its own process, autocannon in another; rounds alternate
+ * the order; figures are medians. When the throughput target is missed (or
+ * BENCH_PROFILE=1), every server is profiled with --cpu-prof to show where
+ * the time goes. Standalone: `node dist/scripts/bench/http-bench.js`
+ * (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS).
+ */
+const SETUP = {
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+  seconds: Number(process.env.BENCH_SECONDS ?? 5),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
+  /** Profiled phases per server, interleaved; each bucket's median is reported (one phase on a shared machine is noisy). */
+  profileRepeats: Number(process.env.BENCH_PROFILE_REPEATS ?? 3),
+};
+const SERVERS: ServerKind[] = ['plain', 'plain-cls', 'tenancy', 'tenancy-guard-cls'];
+
+interface Sample {
+  rps: number;
+  p99: number;
+  cpuPerRequest: number;
+}
+
+/** Each variant answers with exactly its tenant's rows before anything is timed. */
+async function checkAnswers(servers: Map<ServerKind, BenchServer>, variants: Variant[]): Promise<void> {
+  for (const variant of variants) {
+    for (const t of [0, TENANTS - 1]) {
+      const response = await fetch(`${servers.get(variant.server)!.url}/products`, { headers: variant.headers[t] });
+      const body = (await response.json()) as { products?: Array<{ tenantId?: string }> };
+      const rows = body.products ?? [];
+      if (response.status !== 200 || rows.length !== ROWS_PER_TENANT || rows.some((row) => row.tenantId !== tenantId(t))) {
+        throw new Error(`${variant.key}: wrong answer for ${tenantId(t)}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+      }
+    }
+  }
+}
+
+async function measure(server: BenchServer, variant: Variant, seconds: number, configFile: string): Promise<Sample> {
+  const before = await server.probe();
+  const result = await runLoad(configFile, { url: server.url, connections: SETUP.connections, seconds, headers: variant.headers });
+  const after = await server.probe();
+  return { rps: result.rps, p99: result.p99, cpuPerRequest: (after.cpuMicros - before.cpuMicros) / result.total };
+}
+
+async function measureAll(databaseUrl: string, variants: Variant[], configFile: string): Promise<VariantResult[]> {
+  const servers = new Map<ServerKind, BenchServer>();
+  const samples = new Map<Variant['key'], Sample[]>(variants.map((v) => [v.key, []]));
+  try {
+    for (const kind of SERVERS) servers.set(kind, await startBenchServer(kind, databaseUrl));
+    await checkAnswers(servers, variants);
+    for (const variant of variants) await measure(servers.get(variant.server)!, variant, 3, configFile); // warm-up: JIT, pools, token cache
+    for (let round = 0; round < SETUP.rounds; round++) {
+      for (const variant of round % 2 ? [...variants].reverse() : variants) {
+        samples.get(variant.key)!.push(await measure(servers.get(variant.server)!, variant, SETUP.seconds, configFile));
+      }
+      console.log(`round ${round + 1}/${SETUP.rounds} done`);
+    }
+  } finally {
+    for (const server of servers.values()) await server.stop();
+  }
+  const med = (key: Variant['key'], pick: (s: Sample) => number) => median(samples.get(key)!.map(pick));
+  const plain = { rps: med('plain', (s) => s.rps), p99: med('plain', (s) => s.p99) };
+  const cls = med('plain-cls', (s) => s.rps);
+  return variants.map((variant) => {
+    const rps = med(variant.key, (s) => s.rps);
+    const p99 = med(variant.key, (s) => s.p99);
+    return {
+      variant,
+      rps,
+      p99,
+      cpu: med(variant.key, (s) => s.cpuPerRequest),
+      ratio: rps / plain.rps,
+      ratioCls: rps / cls,
+      p99Ratio: p99 / plain.p99,
+    };
+  });
+}
+
+async function profileAll(databaseUrl: string, variants: Variant[], configFile: string): Promise<string> {
+  const load = (key: Variant['key']) => ({
+    connections: SETUP.connections,
+    seconds: SETUP.seconds,
+    headers: variants.find((v) => v.key === key)!.headers,
+  });
+  const runs: Record<'plain' | 'plainCls' | 'tenancy', ProfiledRun[]> = { plain: [], plainCls: [], tenancy: [] };
+  for (let repeat = 0; repeat < SETUP.profileRepeats; repeat++) {
+    console.log(`profiling each server (node --cpu-prof), ${repeat + 1}/${SETUP.profileRepeats}...`);
+    runs.plain.push(await profiledRun('plain', databaseUrl, load('plain'), configFile));
+    runs.plainCls.push(await profiledRun('plain-cls', databaseUrl, load('plain-cls'), configFile));
+    runs.tenancy.push(await profiledRun('tenancy', databaseUrl, load('tenancy-jwt'), configFile));
+  }
+  return profileTable({ plain: medianRun(runs.plain), plainCls: medianRun(runs.plainCls), tenancy: medianRun(runs.tenancy) });
+}
+
+async function main(): Promise<void> {
+  const postgres = await startPostgres();
+  const scratch = await mkdtemp(join(tmpdir(), 'http-bench-'));
+  const configFile = join(scratch, 'load.json');
+  try {
+    const databaseUrl = await seedDatabase(postgres.url, 'tenancy_bench_http');
+    const variants = await benchVariants();
+    const rows = await measureAll(databaseUrl, variants, configFile);
+    console.log(resultTable(rows));
+    const missed = rows.find((row) => row.variant.key === 'tenancy-jwt')!.ratio < TARGET;
+    const profile = missed || process.env.BENCH_PROFILE === '1' ? await profileAll(databaseUrl, variants, configFile) : '';
+    if (profile) console.log(profile);
+    await writeSection('http', httpReport(SETUP, rows, profile));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    await postgres.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

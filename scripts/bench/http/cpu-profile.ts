@@ -1,0 +1,64 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a sampled frame's own time goes; first match wins. */
+const BUCKETS: Array<[string, (url: string, fn: string) => boolean]> = [
+  ['(idle)', (_url, fn) => fn === '(idle)'],
+  ['garbage collection', (_url, fn) => fn === '(garbage collector)'],
+  ['tenancy: guard, resolvers, decision', (url) => url.includes('/libs/tenancy/src/http/')],
+  ['tenancy: context store', (url) => url.includes('/libs/tenancy/src/context/')],
+  ['tenancy: TypeORM filter', (url) => url.includes('/libs/tenancy/src/')],
+  ['nestjs-cls', (url) => url.includes('/node_modules/nestjs-cls/')],
+  ['AsyncLocalStorage / async_hooks', (url) => /node:(internal\/)?async_(hooks|local_storage)/.test(url)],
+  ['jose (JWT verify)', (url) => url.includes('/node_modules/jose/')],
+  ['TypeORM', (url) => url.includes('/node_modules/typeorm/')],
+  ['pg driver', (url) => /\/node_modules\/pg(-[a-z]+)?\//.test(url)],
+  ['Nest core', (url) => url.includes('/node_modules/@nestjs/')],
+  [
+    'Express and its middleware',
+    (url) => /\/node_modules\/(express|router|body-parser|finalhandler|send|qs|raw-body|type-is|on-finished)\//.test(url),
+  ],
+  ['Node internals (http, net, streams, timers)', (url) => url.startsWith('node:')],
+  ['native / other', () => true],
+];
+
+function bucketOf(node: ProfileNode): string {
+  const { url, functionName } = node.callFrame;
+  return BUCKETS.find(([, match]) => match(url, functionName))![0];
+}
+
+/**
+ * Self time per bucket, in µs, of the one .cpuprofile written into `dir`,
+ * counting only the samples taken in [from, to] (the process's monotonic
+ * clock, which V8 stamps samples with): start-up and warm-up are left out.
+ */
+export async function profileBuckets(dir: string, from: number, to: number): Promise<Map<string, number>> {
+  const file = (await readdir(dir)).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
+  const bucketById = new Map(profile.nodes.map((node) => [node.id, bucketOf(node)]));
+  const totals = new Map<string, number>(BUCKETS.map(([name]) => [name, 0]));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from || at > to) return;
+    const bucket = bucketById.get(id) ?? 'native / other';
+    totals.set(bucket, (totals.get(bucket) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  totals.delete('(idle)');
+  return totals;
+}
+
+export const BUCKET_NAMES = BUCKETS.map(([name]) => name).filter((name) => name !== '(idle)');

@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median } from '../bench-report.js';
+import type { ServerKind } from './bench-config.js';
+import { startBenchServer } from './bench-server.js';
+import { profileBuckets } from './cpu-profile.js';
+import type { LoadConfig } from './load.js';
+import { runLoad } from './run-load.js';
+
+export interface ProfiledRun {
+  requests: number;
+  /** µs of server CPU per request, per bucket, from the profile's samples. */
+  perRequest: Map<string, number>;
+}
+
+/** A server started with `node --cpu-prof`: warm-up, then one measured load phase; its profile per request. */
+export async function profiledRun(
+  kind: ServerKind,
+  databaseUrl: string,
+  load: Omit<LoadConfig, 'url'>,
+  configFile: string,
+): Promise<ProfiledRun> {
+  const dir = await mkdtemp(join(tmpdir(), `http-bench-prof-${kind}-`));
+  try {
+    const server = await startBenchServer(kind, databaseUrl, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    let requests: number;
+    let window: [number, number];
+    try {
+      await runLoad(configFile, { ...load, url: server.url, seconds: 2 });
+      const from = (await server.probe()).monotonicMicros;
+      requests = (await runLoad(configFile, { ...load, url: server.url })).total;
+      window = [from, (await server.probe()).monotonicMicros];
+    } finally {
+      await server.stop();
+    }
+    const buckets = await profileBuckets(dir, ...window);
+    return { requests, perRequest: new Map([...buckets].map(([name, micros]) => [name, micros / requests])) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bucket by bucket, the median over several profiled phases of one server. */
+export function medianRun(runs: ProfiledRun[]): ProfiledRun {
+  const names = new Set(runs.flatMap((run) => [...run.perRequest.keys()]));
+  return {
+    requests: median(runs.map((run) => run.requests)),
+    perRequest: new Map([...names].map((name) => [name, median(runs.map((run) => run.perRequest.get(name) ?? 0))])),
+  };
+}

@@ -1,0 +1,32 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { PlainCategory, PlainProduct } from '../orm-entities.js';
+import { ROWS_PER_TENANT, TENANTS, tenantId } from './bench-config.js';
+
+/** A fresh database of TENANTS × ROWS_PER_TENANT products (indexed on tenant_id, as @TenantScoped declares); returns its URL. */
+export async function seedDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const ds = await new DataSource({
+    type: 'postgres',
+    url: url.toString(),
+    entities: [PlainCategory, PlainProduct],
+    synchronize: true,
+  }).initialize();
+  try {
+    const rows = Array.from({ length: TENANTS }, (_, t) =>
+      Array.from({ length: ROWS_PER_TENANT }, (_, i) => ({ name: `p${i}`, sku: `s${i}`, price: i, tenantId: tenantId(t) })),
+    ).flat();
+    await ds.getRepository(PlainProduct).insert(rows);
+    await ds.query('CREATE INDEX products_tenant_id ON products (tenant_id)');
+    await ds.query('ANALYZE products');
+  } finally {
+    await ds.destroy();
+  }
+  return url.toString();
+}
