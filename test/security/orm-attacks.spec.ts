@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bypassTenantFilter, clearCurrentTenant, getCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
+import { clearCurrentTenant, getCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
-import { seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
+import { seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 
 /**
@@ -383,20 +383,19 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    await bypassTenantFilter(async () => {
-      for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
-        await db.dataSource.query(`DELETE FROM ${table}`);
-      await db.dataSource.queryResultCache?.clear();
-    });
-    seed = await seedCatalog(db.dataSource);
+    // Raw SQL on purpose: setup must not depend on the tenant context under test.
+    for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
+      await db.dataSource.query(`DELETE FROM ${table}`);
+    await db.dataSource.queryResultCache?.clear();
+    seed = await seedCatalogRaw(db.dataSource);
   });
 
-  const bState = () =>
-    bypassTenantFilter(async () => ({
-      products: await db.dataSource.getRepository(Product).find({ where: { tenantId: 'b' }, withDeleted: true, order: { id: 'ASC' } }),
-      reviews: await db.dataSource.getRepository(Review).find({ where: { tenantId: 'b' }, order: { id: 'ASC' } }),
-      notes: await db.dataSource.getRepository(Note).find({ where: { tenantId: 'b' }, order: { id: 'ASC' } }),
-    }));
+  /** Tenant b's rows, read with raw SQL so that the check does not rely on the context either. */
+  const bState = async () => ({
+    products: await db.dataSource.query(`SELECT * FROM products WHERE tenant_id = 'b' ORDER BY id`),
+    reviews: await db.dataSource.query(`SELECT * FROM reviews WHERE tenant_id = 'b' ORDER BY id`),
+    notes: await db.dataSource.query(`SELECT * FROM notes WHERE org_id = 'b' ORDER BY id`),
+  });
 
   for (const attack of ATTACKS) {
     it(`[${attack.protection}] ${attack.name}`, () => attack.run({ ds: db.dataSource, seed, bState }));

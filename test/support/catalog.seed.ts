@@ -63,3 +63,44 @@ export function seedCatalog(dataSource: DataSource): Promise<CatalogSeed> {
     { reason: 'test seed' },
   );
 }
+
+/**
+ * The same data as seedCatalog, written with raw SQL and fixed ids: no tenant
+ * context is involved, so a suite that checks the context itself (the
+ * security mutations switch it off) cannot fail in its setup instead.
+ */
+export async function seedCatalogRaw(dataSource: DataSource): Promise<CatalogSeed> {
+  const q = (sql: string) => dataSource.query(sql);
+  await q(`INSERT INTO categories (id, name) VALUES (1, 'Tools'), (2, 'Garden')`);
+  await q(`INSERT INTO products (id, name, sku, price, stock, tenant_id, "categoryId") VALUES
+    (1, 'A1', 'S-1', 10, 5, 'a', 1), (2, 'A2', 'S-2', 20, 1, 'a', NULL), (3, 'B1', 'S-1', 100, 50, 'b', 1), (4, 'B2', 'S-3', 200, 9, 'b', 2)`);
+  await q(
+    `INSERT INTO reviews (id, body, tenant_id, "productId") VALUES (1, 'a on A1', 'a', 1), (2, 'a on B1', 'a', 3), (3, 'b on B1', 'b', 3)`,
+  );
+  await q(`INSERT INTO tags (id, label, tenant_id) VALUES (1, 'red', 'a'), (2, 'blue', 'b')`);
+  await q(`INSERT INTO product_tags ("productsId", "tagsId") VALUES (1, 1), (1, 2), (3, 2)`);
+  await q(
+    `INSERT INTO notes (id, text, org_id, "pinnedId", "aboutId") VALUES (1, 'a about A1', 'a', 1, 1), (2, 'a about B1', 'a', 3, 3), (3, 'b about B1', 'b', 3, 3)`,
+  );
+  if (dataSource.options.type === 'postgres') {
+    for (const table of ['categories', 'products', 'reviews', 'tags', 'notes']) {
+      await q(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
+    }
+  }
+  const row = <T>(id: number) => ({ id }) as T;
+  return {
+    tools: row(1),
+    garden: row(2),
+    a1: row(1),
+    a2: row(2),
+    b1: row(3),
+    b2: row(4),
+    ra1: row(1),
+    raPlanted: row(2),
+    rb1: row(3),
+    ta1: row(1),
+    tb1: row(2),
+    na1: row(1),
+    naPlanted: row(2),
+  };
+}
