@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { freshDatabase } from '../support/postgres-server.js';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PlainCategory, PlainProduct } from './orm-entities.js';
 import { machine, median, writeSection } from './bench-report.js';
@@ -55,15 +55,9 @@ async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'tenancy-bench-'));
   const sqliteFile = join(dir, 'bench.db');
   await seed({ type: 'better-sqlite3', database: sqliteFile });
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS tenancy_bench_orm WITH (FORCE)');
-  await admin.query('CREATE DATABASE tenancy_bench_orm');
-  await admin.end();
-  const pgUrl = new URL(PG_URL);
-  pgUrl.pathname = '/tenancy_bench_orm';
-  await seed({ type: 'postgres', url: pgUrl.toString() });
-  const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl.toString()))];
+  const pgUrl = await freshDatabase(PG_URL, 'tenancy_bench_orm');
+  await seed({ type: 'postgres', url: pgUrl });
+  const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl))];
   await rm(dir, { recursive: true, force: true });
   const table = [
     '| dialect | operation | plain TypeORM | plain + CLS context | tenancy | ratio vs plain (target ≤ 1.05) | ratio vs plain + CLS |',

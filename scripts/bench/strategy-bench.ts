@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
-import { startPostgres } from '../support/postgres-server.js';
+import { freshDatabase, startPostgres } from '../support/postgres-server.js';
 import { machine, median, writeSection } from './bench-report.js';
 import { Organization, Product, Project } from './schema-data-source.js';
 
@@ -16,17 +15,6 @@ const SCALES = [10, 100, 1000];
 const ROWS = 20;
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 const tenantId = (i: number) => `t${String(i).padStart(4, '0')}`;
 
@@ -62,14 +50,14 @@ async function main(): Promise<void> {
   const entities = [Organization, Project, Product];
   const row = await new DataSource({
     type: 'postgres',
-    url: await createDatabase(server.url, 'tenancy_bench_row'),
+    url: await freshDatabase(server.url, 'tenancy_bench_row'),
     entities,
     synchronize: true,
     poolSize: 5,
   }).initialize();
   const schema = await new DataSource({
     type: 'postgres',
-    url: await createDatabase(server.url, 'tenancy_bench_schema'),
+    url: await freshDatabase(server.url, 'tenancy_bench_schema'),
     entities,
     poolSize: 5,
   }).initialize();

@@ -50,3 +50,19 @@ export async function startPostgres(given = process.env.BENCH_POSTGRES_URL ?? pr
     },
   };
 }
+
+/** Drops and recreates database `name` on the server; returns its URL. */
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

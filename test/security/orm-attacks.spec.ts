@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clearCurrentTenant, getCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
+import { clearCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
 import { seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';

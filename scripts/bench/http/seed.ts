@@ -1,20 +1,14 @@
-import pg from 'pg';
+import { freshDatabase } from '../../support/postgres-server.js';
 import { DataSource } from 'typeorm';
 import { PlainCategory, PlainProduct } from '../orm-entities.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId } from './bench-config.js';
 
 /** A fresh database of TENANTS × ROWS_PER_TENANT products (indexed on tenant_id, as @TenantScoped declares); returns its URL. */
 export async function seedDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const url = await freshDatabase(adminUrl, name);
   const ds = await new DataSource({
     type: 'postgres',
-    url: url.toString(),
+    url,
     entities: [PlainCategory, PlainProduct],
     synchronize: true,
   }).initialize();
