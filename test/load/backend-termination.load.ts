@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { driveTraffic } from './support/drive-traffic.js';
-import { LoadClient } from './support/load-client.js';
+import { useLoadServer } from './support/load-fixture.js';
 import { describeSummary } from './support/load-summary.js';
-import { LOAD_JWT_SECRET, startLoadServer, type LoadServer } from './support/load-server.js';
-import { provisionTenants, type LoadTenant } from './support/load-tenants.js';
 import { terminateWhile } from './support/terminate-while.js';
 
 const TENANTS = 100;
@@ -12,23 +10,11 @@ const CONCURRENCY = 32;
 const KILL_EVERY_MS = 150;
 
 describe('PostgreSQL backends of the real demo server terminated mid-request', () => {
-  let server: LoadServer;
-  let client: LoadClient;
-  let tenants: LoadTenant[];
-
-  beforeAll(async () => {
-    server = await startLoadServer();
-    client = new LoadClient(server.url, CONCURRENCY);
-    tenants = await provisionTenants(server.database, client, TENANTS, LOAD_JWT_SECRET);
-  });
-  afterAll(async () => {
-    client?.close();
-    await server?.stop();
-  });
+  const load = useLoadServer({ tenants: TENANTS, concurrency: CONCURRENCY });
 
   it("requests in flight fail cleanly or succeed, never with another tenant's rows; the next ones all succeed", async () => {
-    const traffic = driveTraffic(client, tenants, 4_000, CONCURRENCY);
-    const { kills, lockedRounds } = await terminateWhile(server.database, traffic, KILL_EVERY_MS);
+    const traffic = driveTraffic(load.client, load.tenants, 4_000, CONCURRENCY);
+    const { kills, lockedRounds } = await terminateWhile(load.server.database, traffic, KILL_EVERY_MS);
     const during = await traffic;
     const terminated = kills.reduce((sum, kill) => sum + kill.terminated, 0);
     const midQuery = kills.reduce((sum, kill) => sum + kill.active, 0);
@@ -39,7 +25,7 @@ describe('PostgreSQL backends of the real demo server terminated mid-request', (
     expect(during.summary.outcomes.leak).toBe(0);
     expect(during.summary.outcomes.broken).toBe(0);
 
-    const after = await driveTraffic(client, tenants, 2_000, CONCURRENCY, 4_000);
+    const after = await driveTraffic(load.client, load.tenants, 2_000, CONCURRENCY, 4_000);
     console.log(describeSummary('after the terminations', after.summary));
     expect(after.summary.outcomes).toEqual({ ok: 2_000, leak: 0, error: 0, broken: 0 });
   });

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { driveTraffic } from './support/drive-traffic.js';
 import { LoadClient } from './support/load-client.js';
+import { useLoadServer } from './support/load-fixture.js';
 import { describeSummary } from './support/load-summary.js';
-import { LOAD_JWT_SECRET, startLoadServer, type LoadServer } from './support/load-server.js';
-import { provisionTenants, type LoadTenant } from './support/load-tenants.js';
 import { lockTables } from './support/table-lock.js';
 
 const TENANTS = 100;
@@ -13,28 +12,18 @@ const CONCURRENCY = 64;
 const HOLD_MS = 3_000;
 
 describe(`a pool of ${POOL_SIZE} connections exhausted under load on the real demo server`, () => {
-  let server: LoadServer;
-  let client: LoadClient;
-  let tenants: LoadTenant[];
-
+  const load = useLoadServer({ tenants: TENANTS, concurrency: CONCURRENCY, env: { POOL_SIZE: String(POOL_SIZE) } });
   beforeAll(async () => {
-    server = await startLoadServer({ POOL_SIZE: String(POOL_SIZE) });
-    client = new LoadClient(server.url, CONCURRENCY);
-    tenants = await provisionTenants(server.database, client, TENANTS, LOAD_JWT_SECRET);
     // Every tenant validated once, so that the blocked requests below hold connections in the handlers.
-    await driveTraffic(client, tenants, 400, CONCURRENCY, 100_000);
-  });
-  afterAll(async () => {
-    client?.close();
-    await server?.stop();
+    await driveTraffic(load.client, load.tenants, 400, CONCURRENCY, 100_000);
   });
 
   it('slow requests hold every connection and queue the rest; once they finish, the queue drains and the server recovers', async () => {
-    const lock = await lockTables(server.database, ['projects', 'products']);
-    const blocked = driveTraffic(client, tenants, 640, CONCURRENCY);
+    const lock = await lockTables(load.server.database, ['projects', 'products']);
+    const blocked = driveTraffic(load.client, load.tenants, 640, CONCURRENCY);
     await sleep(HOLD_MS);
     // Every connection is held by a blocked request: a probe that needs one waits too.
-    const probe = new LoadClient(server.url, 1, 500);
+    const probe = new LoadClient(load.server.url, 1, 500);
     const health = await probe.send({ method: 'GET', path: '/health' });
     probe.close();
     const releasedAt = performance.now();
@@ -49,7 +38,7 @@ describe(`a pool of ${POOL_SIZE} connections exhausted under load on the real de
     expect(health.status).toBe(0);
     expect(drained.summary.outcomes).toEqual({ ok: 640, leak: 0, error: 0, broken: 0 });
 
-    const after = await driveTraffic(client, tenants, 2_000, CONCURRENCY, 640);
+    const after = await driveTraffic(load.client, load.tenants, 2_000, CONCURRENCY, 640);
     console.log(describeSummary(`after recovery (pool of ${POOL_SIZE})`, after.summary));
     expect(after.summary.outcomes).toEqual({ ok: 2_000, leak: 0, error: 0, broken: 0 });
   });
