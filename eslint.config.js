@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/**', '.tmp/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'docs/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.{js,mjs,ts}', '.ci/**'],
+    files: ['scripts/**/*.{js,mjs,ts}', 'support/**/*.ts', '.ci/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ClsModule } from 'nestjs-cls';
-import { CurrentTenant, JwtTenantResolver, TenancyModule, type TenantResolver } from '../../libs/tenancy/src/index.js';
+import { CurrentTenant, JwtTenantResolver, TenancyModule, type TenantResolver } from 'nestjs-tenancy';
 
 export type BenchAdapter = 'express' | 'fastify';
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { installTenantRls } from '../../libs/tenancy/src/index.js';
+import { installTenantRls } from 'nestjs-tenancy';
 import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './bench-entity.js';
 
 export interface BenchDatabases {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { TenantScoped } from '../../libs/tenancy/src/index.js';
+import { TenantScoped } from 'nestjs-tenancy';
 
 @Entity('bench_products')
 @TenantScoped()

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { RLS_TENANT_SETTING, runWithTenant } from '../../libs/tenancy/src/index.js';
+import { RLS_TENANT_SETTING, runWithTenant } from 'nestjs-tenancy';
 import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './bench-entity.js';
 
 export type Operation = (manager: EntityManager, tenant: string, i: number) => Promise<unknown>;

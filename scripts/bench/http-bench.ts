@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../support/postgres-server.js';
+import { startPostgres } from '../../support/postgres-server.js';
 import { median, writeSection } from './bench-report.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId, type ServerKind } from './http/bench-config.js';
 import { httpReport, resultTable, TARGET, type VariantResult } from './http/bench-report-http.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freshDatabase } from '../support/postgres-server.js';
+import { freshDatabase } from '../../support/postgres-server.js';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PlainCategory, PlainProduct } from './orm-entities.js';
 import { machine, median, writeSection } from './bench-report.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
-import { freshDatabase, startPostgres } from '../support/postgres-server.js';
+import { freshDatabase, startPostgres } from '../../support/postgres-server.js';
 import { machine, median, writeSection } from './bench-report.js';
 import { Organization, Product, Project } from './schema-data-source.js';
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from '../../scripts/support/postgres-server.js';
+import { startPostgres } from '../../support/postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -17,9 +17,9 @@ interface CpuProfile {
 const BUCKETS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['(idle)', (_url, fn) => fn === '(idle)'],
   ['garbage collection', (_url, fn) => fn === '(garbage collector)'],
-  ['tenancy: guard, resolvers, decision', (url) => url.includes('/libs/tenancy/src/http/')],
-  ['tenancy: context store', (url) => url.includes('/libs/tenancy/src/context/')],
-  ['tenancy: TypeORM filter', (url) => url.includes('/libs/tenancy/src/')],
+  ['tenancy: guard, resolvers, decision', (url) => url.includes('/libs/tenancy/dist/http/')],
+  ['tenancy: context store', (url) => url.includes('/libs/tenancy/dist/context/')],
+  ['tenancy: TypeORM filter', (url) => url.includes('/libs/tenancy/dist/')],
   ['nestjs-cls', (url) => url.includes('/node_modules/nestjs-cls/')],
   ['AsyncLocalStorage / async_hooks', (url) => /node:(internal\/)?async_(hooks|local_storage)/.test(url)],
   ['jose (JWT verify)', (url) => url.includes('/node_modules/jose/')],

@@ -1,4 +1,4 @@
-import { freshDatabase } from '../../support/postgres-server.js';
+import { freshDatabase } from '../../../support/postgres-server.js';
 import { DataSource } from 'typeorm';
 import { PlainCategory, PlainProduct } from '../orm-entities.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId } from './bench-config.js';

