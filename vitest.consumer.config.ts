@@ -1,0 +1,19 @@
+import tsconfigPaths from 'vite-tsconfig-paths';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:consumer`: packs libs/tenancy, installs the tarball from the
+ * registry into fresh apps in a temporary folder, and runs them over HTTP.
+ * Not part of `npm test` (it needs the registry); `.ci/run` runs it after.
+ */
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    include: ['test/consumer/**/*.consumer.ts'],
+    globalSetup: ['test/consumer/setup.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 900_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
