@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../../support/postgres-server.js';
 import { request } from './support/consumer-http.js';
@@ -35,6 +37,7 @@ const DEMO_ONLY = [
 /** The tarball: compiled library and its types, plus README, LICENSE, CHANGELOG and the manifest. */
 const ALLOWED = /^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/;
 const ADMIN_KEY = randomBytes(16).toString('hex');
+const exec = promisify(execFile);
 
 const timings: Timings = {};
 const started = performance.now();
@@ -157,6 +160,27 @@ describe.each([
       }
       expect(app.output()).toMatch(/tenant filter bypassed/);
     });
+  });
+});
+
+describe('the tenancy bin in a consumer', () => {
+  it('runs against the app’s own compiled DataSource module; stdout holds only tenant ids', async () => {
+    const url = await freshDatabase(inject('postgresUrl'), `consumer_cli_${randomBytes(6).toString('hex')}`);
+    await writeFile(
+      join(root, 'data-source.mjs'),
+      "import { DataSource } from 'typeorm';\nexport const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, entities: [] });\n",
+    );
+    const tenancy = (...args: string[]) =>
+      exec(join(root, 'node_modules/.bin/tenancy'), [...args, '--data-source', 'data-source.mjs'], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: url },
+      });
+    expect((await tenancy('create', 'acme', 'globex')).stdout).toBe('');
+    const listed = await tenancy('list');
+    expect(listed.stdout).toBe('acme\nglobex\n');
+    expect(listed.stderr).toMatch(/^list: [\d.]+ s/m);
+    await expect(tenancy('drop', 'initech')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no such tenant: initech') });
+    await expect(tenancy('create')).rejects.toMatchObject({ code: 2 });
   });
 });
 
