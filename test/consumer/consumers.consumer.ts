@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -186,6 +186,10 @@ describe('the tenancy bin in a consumer', () => {
 
 describe('an app with a second copy of typeorm (its own 0.3 nested below the library’s 1.x)', () => {
   it('refuses to start with TenancyConfigurationError "two copies of typeorm", never serving a row', async () => {
+    // The set-up this case is about: the app resolves its own typeorm 0.3, the library the shared 1.x.
+    const version = async (path: string) => (JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(await version(join(apps.negative, 'node_modules/typeorm'))).toMatch(/^0\.3\./);
+    expect(await version(join(root, 'node_modules/typeorm'))).toMatch(/^1\./);
     // tsc may object to the mixed typings; what matters is what the emitted app does.
     await compile(root, apps.negative);
     expect(await emitted(apps.negative)).toContain('main.js');
