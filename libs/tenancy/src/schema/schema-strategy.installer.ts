@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { applySchemaStrategy } from './apply-schema-strategy.js';
 import { patchSchemaBuilder } from './schema-builder.patch.js';
@@ -56,5 +57,6 @@ export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrate
   }
   installTenancyPatches();
   patchSchemaBuilder();
+  preflightDataSource(dataSource, { schema: true });
   applySchemaStrategy(dataSource, config);
 }
