@@ -150,6 +150,21 @@ const cls = () =>
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
+  // Bind-time and schema-naming protections (test/security/bind-attacks, shape-attacks, schema-naming-*).
+  {
+    // Schema options where a tenant id names the shared schema (tenant_common) or a reserved one.
+    protection: 'shared-schema-config',
+    file: 'libs/tenancy/src/schema/tenant-schema-name.ts',
+    find: 'export function assertSchemaNaming(naming: SchemaNaming): void {',
+    replace: 'export function assertSchemaNaming(naming: SchemaNaming): void {\n  if (naming) return;',
+  },
+  {
+    // The name mapping lets a tenant id name the shared schema or a reserved one.
+    protection: 'shared-schema-name',
+    file: 'libs/tenancy/src/schema/tenant-schema-name.ts',
+    find: "return schema !== naming.sharedSchema && !schema.startsWith('pg_') && !RESERVED_SCHEMAS.includes(schema);",
+    replace: 'return schema.length > 0;',
+  },
 ];
 
 interface Result {

@@ -4,6 +4,7 @@ import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { applySchemaStrategy } from './apply-schema-strategy.js';
 import { patchSchemaBuilder } from './schema-builder.patch.js';
+import { assertSchemaNaming } from './tenant-schema-name.js';
 import {
   declareSchemaStrategy,
   schemaStrategyOf,
@@ -47,6 +48,7 @@ export function declareSchemaTenancy(dataSourceName: string | undefined, config:
 /** For a DataSource that already exists (forRootAsync, scripts and the CLI). */
 export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrategyConfig): void {
   assertPostgres(dataSource);
+  assertSchemaNaming(config);
   if (!schemaStrategyOf(dataSource) && dataSource.isInitialized && dataSource.options.synchronize) {
     // Its startup synchronize already ran without the strategy and put the
     // tenant tables in the shared schema; going on would hide that.
