@@ -165,6 +165,27 @@ const cls = () =>
     find: "return schema !== naming.sharedSchema && !schema.startsWith('pg_') && !RESERVED_SCHEMAS.includes(schema);",
     replace: 'return schema.length > 0;',
   },
+  {
+    // A scoped single-table-inheritance child under an unscoped parent is accepted.
+    protection: 'sti-scoping',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: 'if (parent && isTenantScoped(parent) !== isTenantScoped(metadata)) {',
+    replace: 'if (parent && false) {',
+  },
+  {
+    // An unscoped entity mapped onto a scoped entity's table is accepted.
+    protection: 'shared-table',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: '    if (scoped && unscoped) {',
+    replace: '    if (scoped && unscoped && false) {',
+  },
+  {
+    // @Tree('nested-set') on a scoped entity is accepted.
+    protection: 'nested-set-refusal',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: "if (isTenantScoped(metadata) && metadata.treeType === 'nested-set') {",
+    replace: 'if (false) {',
+  },
 ];
 
 interface Result {
