@@ -24,7 +24,9 @@ import {
  */
 type Entities = Array<string | (new () => unknown) | EntitySchema>;
 
-async function open(dialect: TestDialect, entities: Entities) {
+type Opened = { refused: Error } | { ds: DataSource; close(): Promise<void> };
+
+async function open(dialect: TestDialect, entities: Entities): Promise<Opened> {
   const { options, dispose } = await dialect.connection();
   const ds = new DataSource({ ...options, entities, synchronize: true } as DataSourceOptions);
   try {
@@ -136,7 +138,7 @@ describe.each(DIALECTS)('Entity shape attacks ($name)', (dialect) => {
 
   it("[nested-set-refusal] nested-set tree: another tenant's root blocks (and reveals) my first root", () =>
     attempt(dialect, [NestedFolder], NESTED_RULE, async (ds) => {
-      const repo = ds.getRepository(NestedFolder);
+      const repo = ds.getTreeRepository(NestedFolder);
       await runWithTenant('b', () => repo.save({ name: 'b-root' }));
       await asA(() => repo.save({ name: 'a-root' }));
       expect(names(await asA(() => repo.findRoots()))).toEqual(['a-root']);
@@ -144,7 +146,7 @@ describe.each(DIALECTS)('Entity shape attacks ($name)', (dialect) => {
 
   it("[nested-set-refusal] nested-set tree: my child insert shifts nsleft/nsright of another tenant's rows", () =>
     attempt(dialect, [NestedFolder], NESTED_RULE, async (ds) => {
-      const repo = ds.getRepository(NestedFolder);
+      const repo = ds.getTreeRepository(NestedFolder);
       const root = await asA(() => repo.save({ name: 'a-root' }));
       await ds.query(`INSERT INTO ns_folders (name, tenant_id, nsleft, nsright) VALUES ('b-root', 'b', 10, 11)`);
       await asA(() => repo.save({ name: 'a-child', parent: root }));

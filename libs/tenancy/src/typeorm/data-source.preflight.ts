@@ -90,13 +90,8 @@ function assertTypeormInternals(dataSource: DataSource, features: PreflightFeatu
   const postgres = dataSource.options.type === 'postgres';
   if (postgres) {
     assertHolder(dataSource, TYPEORM_INTERNALS.postgresDriver, dataSource.driver);
-    // Never connected: it only shows which class the driver really hands out.
-    const runner = dataSource.driver.createQueryRunner('master');
-    try {
-      assertHolder(dataSource, TYPEORM_INTERNALS.postgresQueryRunner, runner);
-    } finally {
-      void runner.release();
-    }
+    // Never connected (so nothing to release): it only shows which class the driver really hands out.
+    assertHolder(dataSource, TYPEORM_INTERNALS.postgresQueryRunner, dataSource.driver.createQueryRunner('master'));
   }
   if (features.schema) {
     assertHolder(dataSource, TYPEORM_INTERNALS.schemaBuilder, dataSource.driver.createSchemaBuilder());
