@@ -186,6 +186,32 @@ const cls = () =>
     find: "if (isTenantScoped(metadata) && metadata.treeType === 'nested-set') {",
     replace: 'if (false) {',
   },
+  {
+    // A DataSource of another typeorm copy is bound as if the library had patched it.
+    protection: 'typeorm-copy',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  if (dataSource instanceof DataSource) return;',
+    replace: '  return;',
+  },
+  {
+    protection: 'typeorm-version',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  if (app.version !== undefined && !isSupportedTypeorm(app.version)) {',
+    replace: '  if (false) {',
+  },
+  {
+    // Listed internals are not checked on the classes the DataSource really uses.
+    protection: 'typeorm-members',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '    if (fits(actual, member.shape)) continue;',
+    replace: '    continue;',
+  },
+  {
+    protection: 'bind-canary',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  assertTenantCanary(dataSource);',
+    replace: '',
+  },
 ];
 
 interface Result {

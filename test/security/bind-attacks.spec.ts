@@ -21,8 +21,8 @@ import { DIALECTS, type TestDialect } from '../support/dialects.js';
 
 /**
  * Binding a DataSource the library cannot protect must refuse to start, never
- * run unfiltered: a DataSource of a second typeorm copy or an unsupported
- * version ([typeorm-copy]), internals missing or reshaped ([typeorm-members]),
+ * run unfiltered: a DataSource of a second typeorm copy ([typeorm-copy]), an
+ * unsupported version ([typeorm-version]), internals missing or reshaped ([typeorm-members]),
  * a tenant filter that is not in force ([bind-canary]). Each is bound through
  * TenancyModule, and on PostgreSQL through enableSchemaTenancy and
  * installTenantRls used without the module.
@@ -202,14 +202,14 @@ describe.each(DIALECTS)('Bind-time refusals through TenancyModule ($name)', (dia
     expect(error.message).toMatch(TWO_COPIES);
   });
 
-  it('[typeorm-copy] typeorm 0.3.10 (before 0.3.20) refuses to start, naming the supported ranges', async () => {
+  it('[typeorm-version] typeorm 0.3.10 (before 0.3.20) refuses to start, naming the supported ranges', async () => {
     const error = await refusal(startWithModule(dialect, dataSourceOf(oldCopy)));
     expect(error.message).toMatch(
       /typeorm 0\.3\.10 at .*old[\\/]node_modules[\\/]typeorm is not supported\. nestjs-tenancy supports typeorm 0\.3\.20 or a later 0\.3 release, or typeorm 1\.x/,
     );
   });
 
-  it('[typeorm-copy] typeorm 2.0.0 refuses to start, naming the supported ranges', async () => {
+  it('[typeorm-version] typeorm 2.0.0 refuses to start, naming the supported ranges', async () => {
     const error = await refusal(startWithModule(dialect, dataSourceOf(futureCopy)));
     expect(error.message).toMatch(/typeorm 2\.0\.0 at .* is not supported/);
   });
