@@ -285,6 +285,15 @@ describe('Bind-time refusals without the module (postgres)', () => {
     expect((await refusal(() => enableSchemaTenancy(ds, CONFIG))).message).toMatch(/the canary SELECT .* has no tenant predicate/);
   });
 
+  it('[bind-canary] installTenantRls before initialize(): initialize() refuses query builders that drop the tenant condition', async () => {
+    const ds = new DataSource({ ...(await connection(postgres)), synchronize: false } as DataSourceOptions);
+    opened.push(ds);
+    buildersAre(UnfilteredSelect)(ds);
+    await installTenantRls(ds);
+    expect((await refusal(ds.initialize())).message).toMatch(/the canary SELECT .* has no tenant predicate/);
+    expect(ds.isInitialized).toBe(false);
+  });
+
   it('[bind-canary] installTenantRls refuses query builders that drop the tenant condition', async () => {
     const ds = await make({ DataSource }, buildersAre(UnfilteredSelect));
     expect((await refusal(installTenantRls(ds))).message).toMatch(/the canary SELECT .* has no tenant predicate/);
