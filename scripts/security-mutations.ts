@@ -150,6 +150,68 @@ const cls = () =>
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
+  // Bind-time and schema-naming protections (test/security/bind-attacks, shape-attacks, schema-naming-*).
+  {
+    // Schema options where a tenant id names the shared schema (tenant_common) or a reserved one.
+    protection: 'shared-schema-config',
+    file: 'libs/tenancy/src/schema/tenant-schema-name.ts',
+    find: 'export function assertSchemaNaming(naming: SchemaNaming): void {',
+    replace: 'export function assertSchemaNaming(naming: SchemaNaming): void {\n  if (naming) return;',
+  },
+  {
+    // The name mapping lets a tenant id name the shared schema or a reserved one.
+    protection: 'shared-schema-name',
+    file: 'libs/tenancy/src/schema/tenant-schema-name.ts',
+    find: "return schema !== naming.sharedSchema && !schema.startsWith('pg_') && !RESERVED_SCHEMAS.includes(schema);",
+    replace: 'return schema.length > 0;',
+  },
+  {
+    // A scoped single-table-inheritance child under an unscoped parent is accepted.
+    protection: 'sti-scoping',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: 'if (parent && isTenantScoped(parent) !== isTenantScoped(metadata)) {',
+    replace: 'if (parent && false) {',
+  },
+  {
+    // An unscoped entity mapped onto a scoped entity's table is accepted.
+    protection: 'shared-table',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: '    if (scoped && unscoped) {',
+    replace: '    if (scoped && unscoped && false) {',
+  },
+  {
+    // @Tree('nested-set') on a scoped entity is accepted.
+    protection: 'nested-set-refusal',
+    file: 'libs/tenancy/src/typeorm/scoped-entity-shapes.ts',
+    find: "if (isTenantScoped(metadata) && metadata.treeType === 'nested-set') {",
+    replace: 'if (false) {',
+  },
+  {
+    // A DataSource of another typeorm copy is bound as if the library had patched it.
+    protection: 'typeorm-copy',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  if (dataSource instanceof DataSource) return;',
+    replace: '  return;',
+  },
+  {
+    protection: 'typeorm-version',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  if (app.version !== undefined && !isSupportedTypeorm(app.version)) {',
+    replace: '  if (false) {',
+  },
+  {
+    // Listed internals are not checked on the classes the DataSource really uses.
+    protection: 'typeorm-members',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '    if (fits(actual, member.shape)) continue;',
+    replace: '    continue;',
+  },
+  {
+    protection: 'bind-canary',
+    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
+    find: '  assertTenantCanary(dataSource);',
+    replace: '',
+  },
 ];
 
 interface Result {

@@ -1,6 +1,7 @@
 import { DEFAULT_TENANT_ID_PATTERN } from './constants.js';
 import { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from './http/tenancy-http-options.validator.js';
+import { assertSchemaNaming } from './schema/tenant-schema-name.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -64,6 +65,7 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
       `must be a lower-case SQL identifier such as 'public'; got ${JSON.stringify(schema.sharedSchema)}.`,
     );
   }
+  assertSchemaNaming(schema);
   if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
     throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');
   }

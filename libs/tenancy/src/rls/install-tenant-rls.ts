@@ -1,5 +1,7 @@
 import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { preflightDataSource } from '../typeorm/data-source.preflight.js';
+import { installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
 import type { PgModule, PgQueryClass } from './pg-internals.js';
 import { hookQueryRunner } from './rls-query-runner.hook.js';
 import { syncTenantRls, syncTenantRlsAfterSchemaSync } from './sync-tenant-rls.js';
@@ -32,6 +34,8 @@ function pgQueryClassOf(dataSource: DataSource): PgQueryClass {
  */
 export async function installTenantRls(dataSource: DataSource): Promise<void> {
   const Query = pgQueryClassOf(dataSource);
+  installTenancyPatches();
+  preflightDataSource(dataSource, { rls: true });
   if (!installed.has(dataSource)) {
     installed.add(dataSource);
     const driver = dataSource.driver as unknown as { createQueryRunner(mode: ReplicationMode): QueryRunner };

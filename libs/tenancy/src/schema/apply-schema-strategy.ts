@@ -37,7 +37,7 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
     }
     const schema = () => {
       const tenantId = getCurrentTenant();
-      return tenantId === undefined ? NO_TENANT_SCHEMA : tenantSchemaName(tenantId, config.prefix);
+      return tenantId === undefined ? NO_TENANT_SCHEMA : tenantSchemaName(tenantId, config);
     };
     Object.defineProperty(metadata, 'schema', { configurable: true, enumerable: true, get: schema, set: () => undefined });
     Object.defineProperty(metadata, 'tablePath', {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityMetadata } from 'typeorm';
 import { RdbmsSchemaBuilder } from 'typeorm/schema-builder/RdbmsSchemaBuilder.js';
 import { getCurrentTenant } from '../context/tenant-store.js';
+import { markPatched } from '../typeorm/patch-marks.js';
 import { livesInTenantSchema } from './apply-schema-strategy.js';
 import { schemaStrategyOf } from './schema-strategy.registry.js';
 
@@ -27,4 +28,5 @@ export function patchSchemaBuilder(): void {
       return all.filter((metadata) => livesInTenantSchema(metadata) === inTenant);
     },
   });
+  markPatched(proto, 'schema-builder');
 }

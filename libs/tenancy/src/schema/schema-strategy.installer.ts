@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { applySchemaStrategy } from './apply-schema-strategy.js';
 import { patchSchemaBuilder } from './schema-builder.patch.js';
+import { assertSchemaNaming } from './tenant-schema-name.js';
 import {
   declareSchemaStrategy,
   schemaStrategyOf,
@@ -46,6 +48,7 @@ export function declareSchemaTenancy(dataSourceName: string | undefined, config:
 /** For a DataSource that already exists (forRootAsync, scripts and the CLI). */
 export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrategyConfig): void {
   assertPostgres(dataSource);
+  assertSchemaNaming(config);
   if (!schemaStrategyOf(dataSource) && dataSource.isInitialized && dataSource.options.synchronize) {
     // Its startup synchronize already ran without the strategy and put the
     // tenant tables in the shared schema; going on would hide that.
@@ -56,5 +59,6 @@ export function enableSchemaTenancy(dataSource: DataSource, config: SchemaStrate
   }
   installTenancyPatches();
   patchSchemaBuilder();
+  preflightDataSource(dataSource, { schema: true });
   applySchemaStrategy(dataSource, config);
 }

@@ -29,7 +29,7 @@ export class SchemaTenancyManager {
   ) {}
 
   schemaOf(tenantId: string): string {
-    return tenantSchemaName(tenantId, this.config.prefix);
+    return tenantSchemaName(tenantId, this.config);
   }
 
   /** Creates the schema and every tenant table in it (idempotent). */
@@ -62,7 +62,7 @@ export class SchemaTenancyManager {
       `SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY nspname`,
       [this.config.prefix],
     );
-    return rows.map((row) => tenantIdOfSchema(row.nspname, this.config.prefix)).filter((id): id is string => id !== undefined);
+    return rows.map((row) => tenantIdOfSchema(row.nspname, this.config)).filter((id): id is string => id !== undefined);
   }
 
   /** Brings every tenant schema up to the entity metadata, a few at a time. */

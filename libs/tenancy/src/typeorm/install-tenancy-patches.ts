@@ -1,12 +1,16 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { patchDeadConnectionRelease } from './dead-connection.patch.js';
+import { markPatched } from './patch-marks.js';
+import { assertScopedEntityShapes } from './scoped-entity-shapes.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
 
 let installed = false;
-const metadataHooks: Array<(dataSource: DataSource) => void> = [];
+/** Entity shapes the filter cannot cover fail initialize(), with or without TenancyModule. */
+const metadataHooks: Array<(dataSource: DataSource) => void> = [assertScopedEntityShapes];
 
 /** Lets a strategy adjust a DataSource's metadata before synchronize or migrations run. */
 export function onMetadataBuilt(hook: (dataSource: DataSource) => void): void {
@@ -26,6 +30,14 @@ export function installTenancyPatches(): void {
   patchWriteGuards();
   patchDeadConnectionRelease();
   patchSubscriberRegistration();
+  // What the bind-time preflight looks for on the classes a DataSource really uses.
+  markPatched(QueryBuilder.prototype, 'where-filter');
+  markPatched(SelectQueryBuilder.prototype, 'join-filter');
+  markPatched(InsertQueryBuilder.prototype, 'insert-guard');
+  markPatched(UpdateQueryBuilder.prototype, 'update-guard');
+  markPatched(EntityManager.prototype, 'persistence-guards');
+  markPatched(DataSource.prototype, 'metadata-hooks');
+  markPatched(PostgresQueryRunner.prototype, 'dead-connection');
 }
 
 function patchSubscriberRegistration(): void {

@@ -9,6 +9,7 @@ import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy
 import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
+import { preflightDataSource } from './data-source.preflight.js';
 
 /**
  * Binds the module's options to the protected DataSource. Looked up lazily so
@@ -34,6 +35,8 @@ export class TenancyDataSourceBinder implements OnModuleInit {
       }
       return;
     }
+    // The schema strategy and RLS add their own members to the check when they install.
+    preflightDataSource(this.dataSource);
     registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
     ensureTenantSubscriber(this.dataSource);
     if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
