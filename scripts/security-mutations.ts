@@ -150,6 +150,13 @@ const cls = () =>
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
+  {
+    // Picking a tenant inside a bypass keeps the bypass: an admin loop over tenants reads and deletes all of them.
+    protection: 'tenant-ends-bypass',
+    file: 'libs/tenancy/src/context/tenant-store.ts',
+    find: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined });',
+    replace: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId) });',
+  },
 ];
 
 interface Result {

@@ -46,6 +46,16 @@ describe('tenant context', () => {
     }
   });
 
+  it('setCurrentTenant inside a bypass ends the bypass for the rest of that flow', async () => {
+    await bypassTenantFilter(async () => {
+      await Promise.resolve().then(() => {
+        setCurrentTenant('a');
+        expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
+      });
+      expect(isTenantFilterBypassed()).toBe(true);
+    });
+  });
+
   it('setCurrentTenant scopes the rest of the current flow only', async () => {
     await runWithTenant('a', async () => {
       await Promise.resolve().then(() => {
