@@ -175,6 +175,13 @@ const cls = () =>
     find: 'const needed = () => !assertion.onlyInTransactionBlock || !sessionIdle(this);',
     replace: 'const needed = () => !assertion.onlyInTransactionBlock;',
   },
+  {
+    // Requests start in whatever context the previous request left on the kept-alive connection.
+    protection: 'request-starts-clean',
+    file: 'libs/tenancy/src/http/fresh-request-context.ts',
+    find: '  for (const event of REQUEST_EVENTS) server.prependListener(event, enterFreshStore);',
+    replace: '  void enterFreshStore;',
+  },
 ];
 
 interface Result {

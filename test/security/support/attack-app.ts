@@ -1,3 +1,4 @@
+import { APP_GUARD } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { HeaderTenantResolver, JwtTenantResolver, PathTenantResolver } from 'nestjs-tenancy';
 import { createHttpApp, type HttpTestApp, type Target } from '../../http/support/http-app.js';
@@ -7,6 +8,7 @@ import { AttackContextController } from './attack-context.controller.js';
 import { AttackHealthController } from './attack-health.controller.js';
 import { AttackProductsController } from './attack-products.controller.js';
 import { AttackTenantPathController } from './attack-tenant-path.controller.js';
+import { ContextProbeModule, ProbeGuard, registerPlainRoute } from './context-probe.js';
 import { HandlerLog } from './handler-log.js';
 
 /** Active tenants; `z` exists (it has rows) but is suspended. */
@@ -33,9 +35,11 @@ export async function createAttackApp(target: Target): Promise<AttackApp> {
       AttackContextController,
       AttackHealthController,
     ],
-    providers: [HandlerLog],
-    imports: [ClsModule.forRoot({ global: true })],
+    // The app's own global guard, registered in the root module: it runs before the library's.
+    providers: [HandlerLog, { provide: APP_GUARD, useClass: ProbeGuard }],
+    imports: [ClsModule.forRoot({ global: true }), ContextProbeModule],
     tenancyModule: { registerClsModule: false },
+    configure: registerPlainRoute,
     tenancy: {
       // The path before the header: were conflicting sources not refused, the header (later) would win.
       resolvers: [
