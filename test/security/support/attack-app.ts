@@ -8,7 +8,7 @@ import { AttackContextController } from './attack-context.controller.js';
 import { AttackHealthController } from './attack-health.controller.js';
 import { AttackProductsController } from './attack-products.controller.js';
 import { AttackTenantPathController } from './attack-tenant-path.controller.js';
-import { ContextProbeModule, ProbeGuard, registerPlainRoute } from './context-probe.js';
+import { ContextProbeModule, listenOnOwnServer, ProbeGuard, registerPlainRoute } from './context-probe.js';
 import { HandlerLog } from './handler-log.js';
 
 /** Active tenants; `z` exists (it has rows) but is suspended. */
@@ -17,6 +17,8 @@ export const SEED = { a: ['A1', 'A2'], b: ['B1', 'B2'], z: ['Z1'] };
 
 export interface AttackApp extends HttpTestApp {
   log: HandlerLog;
+  /** Base URL of the same app on a server of its own, which the library does not hook (see listenOnOwnServer). */
+  ownServer: string;
 }
 
 /**
@@ -52,5 +54,14 @@ export async function createAttackApp(target: Target): Promise<AttackApp> {
       audit: { record: () => undefined },
     },
   });
-  return { ...app, log: app.app.get(HandlerLog) };
+  const own = await listenOnOwnServer(app.app);
+  return {
+    ...app,
+    log: app.app.get(HandlerLog),
+    ownServer: own.url,
+    async close() {
+      await own.close();
+      await app.close();
+    },
+  };
 }

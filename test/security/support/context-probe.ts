@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   Module,
   RequestMethod,
@@ -49,4 +50,26 @@ export class ContextProbeModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(probeMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
+}
+
+/**
+ * The same app served by an HTTP server of its own (as serverless wrappers and
+ * `http.createServer(expressApp)` do), which the library cannot hook: there the
+ * guard's own-store check alone keeps one request's tenant out of the context
+ * the previous request left on the connection.
+ */
+export async function listenOnOwnServer(app: INestApplication): Promise<{ url: string; close(): Promise<void> }> {
+  const instance = app.getHttpAdapter().getInstance() as RequestListener | { routing: RequestListener };
+  const handler: RequestListener = typeof instance === 'function' ? instance : (req, res) => instance.routing(req, res);
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
