@@ -1,7 +1,12 @@
+import { APP_GUARD } from '@nestjs/core';
+import { ClsModule } from 'nestjs-cls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TARGETS } from '../http/support/http-app.js';
+import { CATALOG_CONTROLLERS } from '../http/support/catalog.controllers.js';
+import { createHttpApp, TARGETS, type HttpTestApp } from '../http/support/http-app.js';
+import { seedProducts } from '../http/support/seed.js';
 import { bearer, signToken } from '../http/support/tokens.js';
 import { createAttackApp, SEED, type AttackApp } from './support/attack-app.js';
+import { ContextProbeModule, ProbeGuard, registerPlainRoute } from './support/context-probe.js';
 import { KeepAliveClient, type KeepAliveResponse } from './support/keep-alive-client.js';
 import { resetProducts } from './support/raw-products.js';
 
@@ -106,4 +111,34 @@ describe.each(TARGETS)('keep-alive attack catalogue ($name)', (target) => {
       upstream.close();
     }
   });
+});
+
+/** nestjs-cls' own ClsGuard opens each request's store with enterWith too: the same carry-over, from the app's side. */
+describe.each(TARGETS)("keep-alive attack catalogue, app mounting nestjs-cls' ClsGuard ($name)", (target) => {
+  let t: HttpTestApp;
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      controllers: CATALOG_CONTROLLERS,
+      providers: [{ provide: APP_GUARD, useClass: ProbeGuard }],
+      imports: [ClsModule.forRoot({ global: true, guard: { mount: true } }), ContextProbeModule],
+      tenancyModule: { registerClsModule: false },
+      configure: registerPlainRoute,
+    });
+    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
+  });
+  afterAll(() => t?.close());
+
+  for (const probe of PROBES) {
+    it(`[request-starts-clean] after tenant a's request through ClsGuard, ${probe.name} of the next request runs as no one`, async () => {
+      const client = new KeepAliveClient(t.server);
+      try {
+        expect((await client.send('GET', '/products', { 'x-tenant-id': 'a' })).status).toBe(200);
+        const next = await client.send('GET', probe.path);
+        expect(next.reusedSocket).toBe(true);
+        expect(probe.seen(next)).toEqual(probe.clean);
+      } finally {
+        client.close();
+      }
+    });
+  }
 });
