@@ -212,6 +212,38 @@ const cls = () =>
     find: '  assertTenantCanary(dataSource);',
     replace: '',
   },
+  {
+    // Picking a tenant inside a bypass keeps the bypass: an admin loop over tenants reads and deletes all of them.
+    protection: 'tenant-ends-bypass',
+    file: 'libs/tenancy/src/context/tenant-store.ts',
+    find: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined });',
+    replace: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId) });',
+  },
+  {
+    // Trusting a remembered setting inside a transaction: a user's ROLLBACK TO SAVEPOINT brings back another context's.
+    protection: 'rls-every-statement',
+    file: 'libs/tenancy/src/rls/rls-query-runner.hook.ts',
+    find: '    return query(sql, markParameters(parameters, assertion), useStructuredResult);',
+    replace: `    const memo = internals as unknown as { rlsApplied?: string };
+    const key = JSON.stringify(assertion);
+    if (runner.isTransactionActive && memo.rlsApplied === key) return query(sql, parameters, useStructuredResult);
+    memo.rlsApplied = runner.isTransactionActive ? key : undefined;
+    return query(sql, markParameters(parameters, assertion), useStructuredResult);`,
+  },
+  {
+    // No tenant: nothing sent, even inside a transaction block the library did not open (a user's BEGIN).
+    protection: 'rls-cleared-in-block',
+    file: 'libs/tenancy/src/rls/rls-client.hook.ts',
+    find: 'const needed = () => !assertion.onlyInTransactionBlock || !sessionIdle(this);',
+    replace: 'const needed = () => !assertion.onlyInTransactionBlock;',
+  },
+  {
+    // Requests start in whatever context the previous request left on the kept-alive connection.
+    protection: 'request-starts-clean',
+    file: 'libs/tenancy/src/http/fresh-request-context.ts',
+    find: '  for (const event of REQUEST_EVENTS) server.prependListener(event, enterFreshStore);',
+    replace: '  void enterFreshStore;',
+  },
 ];
 
 interface Result {

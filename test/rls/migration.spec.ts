@@ -61,8 +61,8 @@ describe('RLS: migrations', () => {
     await seedCatalog(app);
   });
 
-  const withMigrations = async (migrations: Array<new () => MigrationInterface>, fn: (ds: DataSource) => Promise<void>) => {
-    const runner = await openDataSource(db.owner.url, CATALOG_ENTITIES, { migrations, poolSize: 1 }, false);
+  const withMigrations = async (migrations: Array<new () => MigrationInterface>, fn: (ds: DataSource) => Promise<void>, rls = false) => {
+    const runner = await openDataSource(db.owner.url, CATALOG_ENTITIES, { migrations, poolSize: 1 }, rls);
     try {
       await fn(runner);
     } finally {
@@ -105,6 +105,22 @@ describe('RLS: migrations', () => {
       expect(prices.map((row) => row.price)).toEqual([101, 102, 103, 101, 102]);
       expect(await tenantsSeen(migrator)).toEqual([]); // the owner's next statement is held again
     });
+  });
+
+  it('bypassTenantRls holds for the whole migration on a DataSource with rls installed too', async () => {
+    // There every statement with no tenant clears the setting inside a transaction block; the migration's bypass must survive that.
+    await withMigrations(
+      [ProductsRls1700000000001, RepriceAll1700000000002],
+      async (migrator) => {
+        await migrator.runMigrations();
+        const prices = await db.superuser<{ price: number }>('SELECT price FROM products ORDER BY id');
+        expect(prices.map((row) => row.price)).toEqual([101, 102, 103, 101, 102]);
+        expect(await tenantsSeen(migrator)).toEqual([]);
+        // The next transaction on the same (single) connection is held again.
+        expect(await migrator.transaction((m) => m.query('SELECT tenant_id FROM products'))).toEqual([]);
+      },
+      true,
+    );
   });
 
   it('bypassTenantRls outside a transaction is refused (the bypass would not outlive its statement)', async () => {

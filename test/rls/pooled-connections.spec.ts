@@ -127,6 +127,39 @@ describe('RLS: settings on a pool of 2 connections', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await leftovers()).toEqual(clean);
   });
+
+  const streamedTenants = async (stream: Readable) => {
+    const seen = new Set<string>();
+    for await (const row of stream) seen.add((row as { tenant_id: string }).tenant_id);
+    return [...seen];
+  };
+
+  it("stream() after a user's ROLLBACK TO SAVEPOINT in a transaction asserts its own tenant again", async () => {
+    const runner = fx.app.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runWithTenant('a', () => runner.query('SAVEPOINT x'));
+      await runWithTenant('b', () => runner.query('SELECT 1 FROM products'));
+      await runWithTenant('b', () => runner.query('ROLLBACK TO SAVEPOINT x'));
+      const stream = (await runWithTenant('b', () => runner.stream('SELECT tenant_id FROM products'))) as Readable;
+      expect(await streamedTenants(stream)).toEqual(['b']);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it("stream() with no tenant inside a user's own BEGIN, after a bypass, sees nothing", async () => {
+    const runner = fx.app.createQueryRunner();
+    try {
+      await runner.query('BEGIN');
+      await bypassTenantFilter(() => runner.query('SELECT 1 FROM products'));
+      expect(await streamedTenants((await runner.stream('SELECT tenant_id FROM products')) as Readable)).toEqual([]);
+    } finally {
+      await runner.query('ROLLBACK');
+      await runner.release();
+    }
+  });
 });
 
 async function tenantsOfRunner(runner: { query(sql: string): Promise<Array<{ tenant_id: string }>> }): Promise<string[]> {

@@ -47,7 +47,7 @@ describe('RLS: round trips', () => {
     expect(trips).toBe(3); // START TRANSACTION, INSERT ... RETURNING (set_config rides along), COMMIT
   });
 
-  it('an explicit transaction sends the setting once, with its first statement', async () => {
+  it('an explicit transaction adds no round trip: each statement carries the setting', async () => {
     const trips = await rlsTrips.measure(() =>
       runWithTenant('a', () =>
         fx.app.transaction(async (manager) => {
@@ -58,6 +58,19 @@ describe('RLS: round trips', () => {
       ),
     );
     expect(trips).toBe(5); // START, 3 statements, COMMIT
+  });
+
+  it("inside a block the library did not open (a user's BEGIN), each statement still costs one round trip", async () => {
+    const runner = fx.app.createQueryRunner();
+    try {
+      await runner.query('BEGIN');
+      expect(await rlsTrips.measure(() => runWithTenant('a', () => runner.query('SELECT * FROM products')))).toBe(1);
+      // No tenant: the cleared setting rides along, as the block may hold the one just sent.
+      expect(await rlsTrips.measure(() => runner.query('SELECT * FROM products'))).toBe(1);
+    } finally {
+      await runner.query('ROLLBACK');
+      await runner.release();
+    }
   });
 
   it('no tenant and no bypass add nothing to the statement', async () => {

@@ -268,7 +268,8 @@ const ATTACKS: HttpAttack[] = [
     name: 'context after a streamed response: the next requests on the same kept-alive connection see their own tenant',
     protection: 'request-context',
     run: async ({ t }) => {
-      const client = new KeepAliveClient(t.server);
+      // A server the library does not hook: the guard's own-store check is all that stands here (see keep-alive-attacks).
+      const client = new KeepAliveClient(t.ownServer);
       try {
         const stream = await client.send('GET', '/context/stream', { 'x-tenant-id': 'a' });
         expect([stream.status, stream.text]).toEqual([200, 'a:A1\na:A2\n']);
@@ -287,7 +288,8 @@ const ATTACKS: HttpAttack[] = [
     name: 'context after a handler threw: the next request on the same connection does not inherit the tenant',
     protection: 'request-context',
     run: async ({ t }) => {
-      const client = new KeepAliveClient(t.server);
+      // A server the library does not hook: the guard's own-store check is all that stands here (see keep-alive-attacks).
+      const client = new KeepAliveClient(t.ownServer);
       try {
         expect((await client.send('GET', '/context/throw', { 'x-tenant-id': 'a' })).status).toBe(500);
         const next = await client.send('GET', '/health/products');
@@ -303,7 +305,8 @@ const ATTACKS: HttpAttack[] = [
     name: "a background job outliving its request, while the next request on the same connection is tenant b's",
     protection: 'request-context',
     run: async ({ t }) => {
-      const client = new KeepAliveClient(t.server);
+      // A server the library does not hook: the guard's own-store check is all that stands here (see keep-alive-attacks).
+      const client = new KeepAliveClient(t.ownServer);
       try {
         const started = await client.send('POST', '/context/jobs', { 'x-tenant-id': 'a' });
         const { id } = JSON.parse(started.text) as { id: string };

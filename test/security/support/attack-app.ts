@@ -1,3 +1,4 @@
+import { APP_GUARD } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { HeaderTenantResolver, JwtTenantResolver, PathTenantResolver } from 'nestjs-tenancy';
 import { createHttpApp, type HttpTestApp, type Target } from '../../http/support/http-app.js';
@@ -7,6 +8,7 @@ import { AttackContextController } from './attack-context.controller.js';
 import { AttackHealthController } from './attack-health.controller.js';
 import { AttackProductsController } from './attack-products.controller.js';
 import { AttackTenantPathController } from './attack-tenant-path.controller.js';
+import { ContextProbeModule, listenOnOwnServer, ProbeGuard, registerPlainRoute } from './context-probe.js';
 import { HandlerLog } from './handler-log.js';
 
 /** Active tenants; `z` exists (it has rows) but is suspended. */
@@ -15,6 +17,8 @@ export const SEED = { a: ['A1', 'A2'], b: ['B1', 'B2'], z: ['Z1'] };
 
 export interface AttackApp extends HttpTestApp {
   log: HandlerLog;
+  /** Base URL of the same app on a server of its own, which the library does not hook (see listenOnOwnServer). */
+  ownServer: string;
 }
 
 /**
@@ -33,9 +37,11 @@ export async function createAttackApp(target: Target): Promise<AttackApp> {
       AttackContextController,
       AttackHealthController,
     ],
-    providers: [HandlerLog],
-    imports: [ClsModule.forRoot({ global: true })],
+    // The app's own global guard, registered in the root module: it runs before the library's.
+    providers: [HandlerLog, { provide: APP_GUARD, useClass: ProbeGuard }],
+    imports: [ClsModule.forRoot({ global: true }), ContextProbeModule],
     tenancyModule: { registerClsModule: false },
+    configure: registerPlainRoute,
     tenancy: {
       // The path before the header: were conflicting sources not refused, the header (later) would win.
       resolvers: [
@@ -48,5 +54,14 @@ export async function createAttackApp(target: Target): Promise<AttackApp> {
       audit: { record: () => undefined },
     },
   });
-  return { ...app, log: app.app.get(HandlerLog) };
+  const own = await listenOnOwnServer(app.app);
+  return {
+    ...app,
+    log: app.app.get(HandlerLog),
+    ownServer: own.url,
+    async close() {
+      await own.close();
+      await app.close();
+    },
+  };
 }

@@ -1,8 +1,9 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 export interface KeepAliveResponse {
   status: number;
   text: string;
+  headers: IncomingHttpHeaders;
   /** Whether this request went over the socket of the previous one. */
   reusedSocket: boolean;
 }
@@ -23,7 +24,7 @@ export class KeepAliveClient {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, reusedSocket: req.reusedSocket }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers, reusedSocket: req.reusedSocket }));
         res.on('error', reject);
       });
       req.on('error', reject);

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { ClsServiceManager } from 'nestjs-cls';
 import {
+  assignRequestBypass,
+  assignRequestTenant,
   bypassTenantFilter,
   clearCurrentTenant,
   getCurrentTenant,
@@ -44,6 +47,16 @@ describe('tenant context', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('evil');
     }
+  });
+
+  it('setCurrentTenant inside a bypass ends the bypass for the rest of that flow', async () => {
+    await bypassTenantFilter(async () => {
+      await Promise.resolve().then(() => {
+        setCurrentTenant('a');
+        expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
+      });
+      expect(isTenantFilterBypassed()).toBe(true);
+    });
   });
 
   it('setCurrentTenant scopes the rest of the current flow only', async () => {
@@ -108,5 +121,13 @@ describe('tenant context', () => {
       ]),
     );
     expect(seen).toEqual(['t', 't']);
+  });
+
+  it("a request-level tenant assigned after a request-level bypass ends the bypass in the request's store", () => {
+    ClsServiceManager.getClsService().run(() => {
+      assignRequestBypass({ reason: 'test' });
+      assignRequestTenant('a');
+      expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
+    });
   });
 });

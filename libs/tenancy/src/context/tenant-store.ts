@@ -45,9 +45,13 @@ export function getCurrentTenant(): string | undefined {
   return currentStore()?.[TENANT_CLS_KEY];
 }
 
-/** Sets the tenant for the rest of the current async flow (validated). */
+/**
+ * Sets the tenant for the rest of the current async flow (validated). Like
+ * runWithTenant, choosing one tenant ends a bypass: an admin job that loops
+ * over tenants inside bypassTenantFilter must see one tenant at a time.
+ */
 export function setCurrentTenant(tenantId: string): void {
-  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId) });
+  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined });
 }
 
 export function clearCurrentTenant(): void {
@@ -93,12 +97,15 @@ export function isTenantFilterBypassed(): boolean {
 /**
  * For the request pipeline only: writes into the store that the request's own
  * CLS context created, so that every later stage of the same request (which
- * captured that store before the guard ran) sees the tenant.
+ * captured that store before the guard ran) sees the tenant. A tenant ends a
+ * bypass assigned earlier (say by a guard subclass), as everywhere else.
  */
 export function assignRequestTenant(tenantId: string): void {
   const valid = assertValidTenantId(tenantId);
-  if (cls().isActive()) cls().set(TENANT_CLS_KEY, valid);
-  else enterCopy({ [TENANT_CLS_KEY]: valid });
+  if (cls().isActive()) {
+    cls().set(TENANT_CLS_KEY, valid);
+    cls().set(BYPASS_CLS_KEY, undefined);
+  } else enterCopy({ [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined });
 }
 
 /** For the request pipeline only: marks the request's store as bypassed. */

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TENANCY_OPTIONS } from '../constants.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import { FreshRequestContext } from './fresh-request-context.js';
 import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
 import { TenantAccessService } from './tenant-access.service.js';
 import { TenantGuard } from './tenant.guard.js';
@@ -20,6 +21,7 @@ export const TENANCY_HTTP_PROVIDERS: Provider[] = [
   TenantGuard,
   TenantInterceptor,
   TenancyExceptionFilter,
+  FreshRequestContext,
   {
     provide: APP_GUARD,
     inject: [TENANCY_OPTIONS, TenantGuard],

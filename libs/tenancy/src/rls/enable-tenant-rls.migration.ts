@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { markMigrationBypass } from './migration-bypass.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING } from './rls-settings.js';
 import { tenantRlsStatements, type TenantRlsTable } from './rls-policy.js';
 import { TenantRlsError } from './tenant-rls.error.js';
@@ -30,4 +31,5 @@ export async function bypassTenantRls(queryRunner: QueryRunner): Promise<void> {
     );
   }
   await queryRunner.query(`SELECT set_config('${RLS_BYPASS_SETTING}', '${RLS_BYPASS_ON}', true)`);
+  markMigrationBypass(queryRunner);
 }

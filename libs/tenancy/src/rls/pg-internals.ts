@@ -27,6 +27,10 @@ export type PgQueryClass = new (text: string, values: unknown[], callback: PgCal
 
 export interface PgClient {
   query(config: unknown, values?: unknown, callback?: unknown): unknown;
+  /** The status of the server's last ReadyForQuery: 'I' idle, 'T' in a transaction block, 'E' in a failed one. */
+  getTransactionStatus?(): string | null;
+  /** Pipeline mode sends queries before the previous ones answered, so the status above lags. */
+  pipeline?: boolean;
 }
 
 /** The loaded `pg` module, as PostgresDriver keeps it in `driver.postgres`. */

@@ -9,11 +9,6 @@ export interface PostgresRunnerInternals {
   stream(sql: string, parameters?: unknown[], onEnd?: () => void, onError?: () => void): Promise<unknown>;
 }
 
-/** The setting key in force in the runner's open transaction; undefined when a savepoint rollback made it unknown. */
-export interface RunnerRlsState {
-  applied: string | undefined;
-}
-
 export function inExplicitTransaction(runner: PostgresRunnerInternals): boolean {
   // Depth is still 0 while START TRANSACTION itself is being sent.
   return runner.isTransactionActive && runner.transactionDepth > 0;

@@ -1,6 +1,18 @@
 import type { PgClient, PgQueryClass } from './pg-internals.js';
 import type { RlsSetting } from './rls-session.js';
+import { sessionIdle } from './session-state.js';
 import { tenantPrefixedQueryClass } from './tenant-prefixed-query.js';
+
+/** What one statement must run under. */
+export interface RlsAssertion {
+  setting: RlsSetting;
+  /**
+   * Only when the session is inside a transaction block: a statement with no
+   * tenant needs nothing on an idle session (nothing is set), but inside a
+   * block it must clear whatever an earlier statement of the block set.
+   */
+  onlyInTransactionBlock: boolean;
+}
 
 const HOOKED = Symbol.for('tenancy:rls-client');
 /**
@@ -8,12 +20,12 @@ const HOOKED = Symbol.for('tenancy:rls-client');
  * the parameter array TypeORM passes through unchanged: nothing is shared per
  * client, so concurrent statements on one client cannot swap settings.
  */
-const pending = new WeakMap<unknown[], RlsSetting>();
+const pending = new WeakMap<unknown[], RlsAssertion>();
 
-/** A copy of the parameters that makes the client prefix the statement with `setting`. */
-export function markParameters(parameters: unknown[] | undefined, setting: RlsSetting): unknown[] {
+/** A copy of the parameters that makes the client prefix the statement as `assertion` says. */
+export function markParameters(parameters: unknown[] | undefined, assertion: RlsAssertion): unknown[] {
   const marked = parameters ? [...parameters] : [];
-  pending.set(marked, setting);
+  pending.set(marked, assertion);
   return marked;
 }
 
@@ -28,12 +40,15 @@ export function hookPgClient(client: PgClient, Query: PgQueryClass): void {
   const Prefixed = tenantPrefixedQueryClass(Query);
   const query = client.query;
   client.query = function (this: PgClient, config: unknown, values?: unknown, callback?: unknown) {
-    const setting = Array.isArray(values) ? pending.get(values) : undefined;
-    if (setting === undefined || typeof config !== 'string' || callback !== undefined) {
+    const assertion = Array.isArray(values) ? pending.get(values) : undefined;
+    if (assertion === undefined || typeof config !== 'string' || callback !== undefined) {
       return query.call(this, config, values, callback);
     }
+    const needed = () => !assertion.onlyInTransactionBlock || !sessionIdle(this);
     return new Promise((resolve, reject) => {
-      const prefixed = new Prefixed(setting, config, values as unknown[], (error, result) => (error ? reject(error) : resolve(result)));
+      const prefixed = new Prefixed(assertion.setting, needed, config, values as unknown[], (error, result) =>
+        error ? reject(error) : resolve(result),
+      );
       query.call(this, prefixed);
     });
   };

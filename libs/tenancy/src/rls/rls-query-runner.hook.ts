@@ -1,26 +1,29 @@
 import type { QueryRunner } from 'typeorm';
 import { hookPgClient, markParameters } from './rls-client.hook.js';
+import { endMigrationBypass, migrationBypassOf } from './migration-bypass.js';
 import type { PgQueryClass } from './pg-internals.js';
-import { inExplicitTransaction, type PostgresRunnerInternals, type RunnerRlsState } from './postgres-runner-internals.js';
-import { CLEARED_SETTING, currentRlsSetting, settingKey } from './rls-session.js';
+import type { PostgresRunnerInternals } from './postgres-runner-internals.js';
+import { CLEARED_SETTING, currentRlsSetting, type RlsSetting } from './rls-session.js';
 import { hookRlsStream } from './rls-stream.hook.js';
-
-/** TypeORM's own transaction statements: never prefixed, and they end or blur what was applied. */
-const CONTROL =
-  /^(?:START TRANSACTION$|SET TRANSACTION |SAVEPOINT typeorm_|RELEASE SAVEPOINT typeorm_|ROLLBACK TO SAVEPOINT typeorm_|COMMIT$|ROLLBACK$)/;
+import { isTransactionControl } from './session-state.js';
 
 /**
- * Every statement of the runner runs under the context's tenant setting:
- * - outside a transaction, each statement with a tenant or bypass carries its
- *   own set_config in the same round trip (see TenantPrefixedQuery);
- * - inside one, the first statement carries it and the rest reuse it until
- *   the context changes (a nested runWithTenant, a bypass, a cleared tenant);
- * - with no tenant and no bypass outside a transaction nothing is added: the
- *   setting is unset, so the policies return no rows.
+ * Every statement of the runner carries the context's setting in its own
+ * round trip (see TenantPrefixedQuery), inside a transaction as well as
+ * outside: nothing is remembered between statements, so no transaction
+ * control the library did not issue (a user's ROLLBACK TO SAVEPOINT, BEGIN or
+ * COMMIT sent through query(), in any spelling or inside a multi-statement
+ * string) can leave a statement under another context's setting.
+ * - with a tenant or a bypass: that setting, always;
+ * - with neither: the cleared setting whenever the server says the session is
+ *   inside a transaction block, nothing when it is idle (nothing is set then,
+ *   so the policies return no rows);
+ * - a bare transaction-control statement reads no rows and is sent as is.
+ * A migration's bypassTenantRls counts as a bypass until its TypeORM
+ * transaction ends.
  */
 export function hookQueryRunner(runner: QueryRunner, Query: PgQueryClass): void {
   const internals = runner as unknown as PostgresRunnerInternals;
-  const state: RunnerRlsState = { applied: '' };
   const connect = internals.connect.bind(runner);
   internals.connect = () =>
     connect().then((client) => {
@@ -28,22 +31,22 @@ export function hookQueryRunner(runner: QueryRunner, Query: PgQueryClass): void 
       return client;
     });
 
+  const settingOf = (): RlsSetting | undefined => currentRlsSetting() ?? migrationBypassOf(runner);
   const query = internals.query.bind(runner);
   internals.query = async (sql, parameters, useStructuredResult) => {
-    const control = typeof sql === 'string' ? CONTROL.exec(sql)?.[0] : undefined;
-    if (control !== undefined) {
-      const result = await query(sql, parameters, useStructuredResult);
-      if (control.startsWith('ROLLBACK TO')) state.applied = undefined;
-      else if (control === 'START TRANSACTION' || control === 'COMMIT' || control === 'ROLLBACK') state.applied = '';
-      return result;
-    }
-    const setting = currentRlsSetting();
-    const key = settingKey(setting);
-    const inTransaction = inExplicitTransaction(internals);
-    if (inTransaction ? state.applied === key : key === '') return query(sql, parameters, useStructuredResult);
-    if (inTransaction) state.applied = key;
-    return query(sql, markParameters(parameters, setting ?? CLEARED_SETTING), useStructuredResult);
+    if (typeof sql === 'string' && isTransactionControl(sql)) return query(sql, parameters, useStructuredResult);
+    const setting = settingOf();
+    const assertion = { setting: setting ?? CLEARED_SETTING, onlyInTransactionBlock: setting === undefined };
+    return query(sql, markParameters(parameters, assertion), useStructuredResult);
   };
 
-  hookRlsStream(internals, query, state);
+  for (const method of ['commitTransaction', 'rollbackTransaction'] as const) {
+    const end = runner[method].bind(runner);
+    runner[method] = () =>
+      end().finally(() => {
+        if (!runner.isTransactionActive) endMigrationBypass(runner);
+      });
+  }
+
+  hookRlsStream(internals, query, internals.connect, settingOf);
 }

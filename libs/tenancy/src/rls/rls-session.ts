@@ -7,25 +7,19 @@ export interface RlsSetting {
   bypass: boolean;
 }
 
-/** Written inside a transaction whose earlier statements ran under another tenant. */
+/** Written for a statement with no tenant inside a transaction block, where an earlier statement may have set one. */
 export const CLEARED_SETTING: RlsSetting = { tenantId: '', bypass: false };
 
 /**
  * The setting the current context asks for; undefined when there is neither a
- * tenant nor a bypass, which needs nothing sent: an unset setting already
- * gives zero rows.
+ * tenant nor a bypass, which needs nothing sent on an idle session: an unset
+ * setting already gives zero rows.
  */
 export function currentRlsSetting(): RlsSetting | undefined {
   const bypass = isTenantFilterBypassed();
   const tenantId = getCurrentTenant();
   if (!bypass && tenantId === undefined) return undefined;
   return { tenantId: tenantId ?? '', bypass };
-}
-
-/** Equal keys mean equal settings; '' is "nothing set". */
-export function settingKey(setting: RlsSetting | undefined): string {
-  if (setting === undefined || (!setting.bypass && setting.tenantId === '')) return '';
-  return `${setting.bypass ? 'bypass' : 'tenant'}:${setting.tenantId}`;
 }
 
 /** `is_local = true`: the values end with the transaction, so a pooled connection never keeps them. */

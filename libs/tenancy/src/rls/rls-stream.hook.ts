@@ -1,30 +1,35 @@
-import { inExplicitTransaction, type PostgresRunnerInternals, type RunnerRlsState } from './postgres-runner-internals.js';
-import { CLEARED_SETTING, currentRlsSetting, SET_RLS_SQL, setRlsSqlLiteral, setRlsValues, settingKey } from './rls-session.js';
+import { inExplicitTransaction, type PostgresRunnerInternals } from './postgres-runner-internals.js';
+import { CLEARED_SETTING, SET_RLS_SQL, setRlsSqlLiteral, setRlsValues, type RlsSetting } from './rls-session.js';
+import { sessionIdle } from './session-state.js';
 import { quoteLiteral } from './sql-literal.js';
 
 type Query = PostgresRunnerInternals['query'];
+type Connect = PostgresRunnerInternals['connect'];
 type Callback = (...args: unknown[]) => void;
 
 /**
  * A stream reads through a cursor over many round trips, so a prefix on one
- * message cannot cover it. Inside a transaction the setting is applied first;
- * outside, the stream gets a transaction of its own (opened together with the
- * setting in one round trip) that ends, on end, error or an abandoned stream,
- * before TypeORM's callbacks release the connection to the pool.
+ * message cannot cover it. Inside a transaction block (TypeORM's, or one the
+ * server reports, opened by SQL the library did not issue) the setting is
+ * asserted first, every time: a savepoint rollback may have undone the last
+ * one. On an idle session, the stream gets a transaction of its own (opened
+ * together with the setting in one round trip) that ends, on end, error or an
+ * abandoned stream, before TypeORM's callbacks release the connection.
  */
-export function hookRlsStream(runner: PostgresRunnerInternals, query: Query, state: RunnerRlsState): void {
+export function hookRlsStream(
+  runner: PostgresRunnerInternals,
+  query: Query,
+  connect: Connect,
+  settingOf: () => RlsSetting | undefined,
+): void {
   const stream = runner.stream.bind(runner);
   runner.stream = async (sql, parameters, onEnd, onError) => {
-    const setting = currentRlsSetting();
-    const key = settingKey(setting);
-    if (inExplicitTransaction(runner)) {
-      if (state.applied !== key) {
-        await query(SET_RLS_SQL, setRlsValues(setting ?? CLEARED_SETTING));
-        state.applied = key;
-      }
+    const setting = settingOf();
+    if (inExplicitTransaction(runner) || !sessionIdle(await connect())) {
+      await query(SET_RLS_SQL, setRlsValues(setting ?? CLEARED_SETTING));
       return stream(sql, parameters, onEnd, onError);
     }
-    if (key === '' || setting === undefined) return stream(sql, parameters, onEnd, onError);
+    if (setting === undefined) return stream(sql, parameters, onEnd, onError);
 
     await query(`START TRANSACTION;\n${setRlsSqlLiteral(setting, quoteLiteral)}`);
     let open = true;

@@ -2,7 +2,10 @@ import type { PgConnection, PgQuery, PgQueryClass } from './pg-internals.js';
 import { SET_RLS_SQL, setRlsSqlLiteral, setRlsValues, type RlsSetting } from './rls-session.js';
 import { quoteLiteral } from './sql-literal.js';
 
-const classes = new WeakMap<PgQueryClass, new (setting: RlsSetting, ...args: ConstructorParameters<PgQueryClass>) => PgQuery>();
+const classes = new WeakMap<
+  PgQueryClass,
+  new (setting: RlsSetting, needed: () => boolean, ...args: ConstructorParameters<PgQueryClass>) => PgQuery
+>();
 
 /**
  * A pg Query that sends `set_config(..., true)` in front of the statement in
@@ -13,6 +16,8 @@ const classes = new WeakMap<PgQueryClass, new (setting: RlsSetting, ...args: Con
  * - without (simple protocol): one Query message "set_config; statement",
  *   which PostgreSQL runs as one implicit transaction.
  * The set_config result is swallowed; the caller sees the statement's result.
+ * `needed` is asked when the statement is sent, not when it was queued: the
+ * session state it reads then reflects every statement sent before this one.
  */
 export function tenantPrefixedQueryClass(Base: PgQueryClass) {
   let Prefixed = classes.get(Base);
@@ -22,22 +27,26 @@ export function tenantPrefixedQueryClass(Base: PgQueryClass) {
 
     constructor(
       private readonly setting: RlsSetting,
+      private readonly needed: () => boolean,
       ...args: ConstructorParameters<PgQueryClass>
     ) {
       super(...args);
     }
 
     override submit(connection: PgConnection): Error | null {
-      if (this.requiresPreparation()) return super.submit(connection);
+      this.prefixPending = this.needed();
+      if (!this.prefixPending || this.requiresPreparation()) return super.submit(connection);
       connection.query(`${setRlsSqlLiteral(this.setting, quoteLiteral)};\n${this.text}`);
       return null;
     }
 
     override prepare(connection: PgConnection): void {
-      // Unnamed statement and portal: both are replaced by the statement's own.
-      connection.parse({ text: SET_RLS_SQL });
-      connection.bind({ values: setRlsValues(this.setting) });
-      connection.execute({ rows: 0 });
+      if (this.prefixPending) {
+        // Unnamed statement and portal: both are replaced by the statement's own.
+        connection.parse({ text: SET_RLS_SQL });
+        connection.bind({ values: setRlsValues(this.setting) });
+        connection.execute({ rows: 0 });
+      }
       super.prepare(connection);
     }
 
