@@ -132,7 +132,7 @@ const cls = () =>
     // validateTenant never consulted: any well-formed id is a tenant.
     protection: 'tenant-validation',
     file: 'libs/tenancy/src/http/tenant-access.service.ts',
-    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }))) throw tenantUnknown();',
+    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();',
     replace: '',
   },
   {

@@ -15,6 +15,7 @@ export const tenancyOptionsProvider: Provider = {
     configureTenantContext({
       tenantIdPattern: resolved.tenantIdPattern,
       audit: resolved.audit ?? new LoggerAuditSink(),
+      allowUnauditedBypass: resolved.allowUnauditedBypass,
     });
     return resolved;
   },

@@ -22,6 +22,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'schema',
   'rls',
   'audit',
+  'allowUnauditedBypass',
   'registerClsModule',
   ...TENANCY_HTTP_OPTION_NAMES,
 ];
@@ -67,6 +68,9 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
     throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');
   }
+  if (options.allowUnauditedBypass !== undefined && typeof options.allowUnauditedBypass !== 'boolean') {
+    throw new TenancyConfigurationError('allowUnauditedBypass', 'must be true or false.');
+  }
   const badMigration = (schema.migrations ?? []).find((m) => typeof m !== 'function' || !/\d{13}$/.test(m.name));
   if (schema.migrations !== undefined && (!Array.isArray(schema.migrations) || badMigration !== undefined)) {
     throw new TenancyConfigurationError(
@@ -87,6 +91,7 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     schema,
     rls,
     audit: options.audit,
+    allowUnauditedBypass: options.allowUnauditedBypass ?? false,
     ...resolveHttpOptions(options),
   };
 }
