@@ -72,7 +72,13 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
 
 function auditBypass(options: BypassOptions): Promise<void> | undefined {
   const { audit, allowUnauditedBypass } = tenantContextConfig();
-  const event = { type: 'tenancy.bypass' as const, tenantId: getCurrentTenant(), reason: options.reason, at: new Date(), details: options.details };
+  const event = {
+    type: 'tenancy.bypass' as const,
+    tenantId: getCurrentTenant(),
+    reason: options.reason,
+    at: new Date(),
+    details: options.details,
+  };
   return recordAudit(audit, event, allowUnauditedBypass);
 }
 

@@ -8,7 +8,12 @@ const fixed = (found: TenantResolution | undefined): TenantResolver => ({ resolv
 
 describe('resolveRequest', () => {
   it('no resolver naming a tenant gives none', async () => {
-    expect(await resolveRequest([fixed(undefined)], request)).toEqual({ tenantId: undefined, principal: undefined, principalVerified: false, outsideGrant: false });
+    expect(await resolveRequest([fixed(undefined)], request)).toEqual({
+      tenantId: undefined,
+      principal: undefined,
+      principalVerified: false,
+      outsideGrant: false,
+    });
   });
 
   it('sources naming the same tenant agree', async () => {
