@@ -3,8 +3,7 @@ export type TenantRlsErrorCode =
   | 'TENANT_RLS_INVALID_IDENTIFIER'
   | 'TENANT_RLS_INVALID_VALUE'
   | 'TENANT_RLS_NO_TRANSACTION'
-  | 'TENANT_RLS_BYPASS_IN_TENANT'
-  | 'TENANT_RLS_PARTITION_UNPROTECTED';
+  | 'TENANT_RLS_BYPASS_IN_TENANT';
 
 /** A misuse of the Row-Level Security helpers (bad table name, wrong driver...). */
 export class TenantRlsError extends Error {
