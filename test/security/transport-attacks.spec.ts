@@ -18,6 +18,8 @@ import { dropTestDatabase } from '../support/postgres.js';
 import { StreamController, StreamGateway, StreamMessages, type Seen } from './support/stream-handlers.js';
 
 /**
+ * Transport attacks on microservices, WebSockets and HTTP.
+ *
  * Handlers that return Observables (or streams) do their work when Nest
  * subscribes, after the handler returned and outside the store it ran in.
  * Each case is a message, socket event or request of tenant a whose lazy work
@@ -86,6 +88,19 @@ describe.each(microserviceTargets)('Observable message handlers keep the tenant 
 
   it(`[${PROTECTION}] a message for tenant a answered by several emissions, one query each`, async () => {
     expect(await all('lazy.ticks', { tenantId: 'a' })).toEqual([OWN, OWN, OWN]);
+  });
+
+  // HTTP refuses `x-tenant-id` sent twice with 400; message headers are plain objects whose names may differ in case only.
+  it.each([
+    ['x-tenant-id: a beside X-Tenant-Id: b', { 'x-tenant-id': 'a', 'X-Tenant-Id': 'b' }],
+    ['X-TENANT-ID: b before x-tenant-id: a', { 'X-TENANT-ID': 'b', 'x-tenant-id': 'a' }],
+    ['three spellings naming a, a and b', { 'x-tenant-id': 'a', 'X-Tenant-ID': 'a', 'x-TENANT-id': 'b' }],
+  ])('[message-header-conflict] message headers %s are refused with 400, never one picked', async (_name, headers) => {
+    await expect(all('lazy.defer', { headers })).rejects.toMatchObject({ statusCode: 400, code: 'TENANT_INVALID' });
+  });
+
+  it('[regression] one header name in any case still names the tenant', async () => {
+    expect(await all('lazy.defer', { headers: { 'X-Tenant-Id': 'a' } })).toEqual([OWN]);
   });
 });
 
