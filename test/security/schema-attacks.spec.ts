@@ -88,15 +88,57 @@ describe('schema strategy attacks (postgres)', () => {
     await manager.adoptTenantSchema('legacy');
     expect(await manager.listTenantSchemas()).toEqual(['a', 'b', 'legacy']);
   });
+});
+
+/**
+ * A closure-table tree on a scoped entity, on a DataSource of its own. The
+ * setup runs inside the cases: were the closure table mapped wrongly, start-up
+ * itself may fail, and that must fail the cases rather than skip them.
+ */
+describe('schema strategy attacks: closure-table trees (postgres)', () => {
+  let opened:
+    | Promise<{ ds: DataSource; database: string; dispose: () => Promise<void>; tablesIn: (schema: string) => Promise<string[]> }>
+    | undefined;
+  const open = () =>
+    (opened ??= (async () => {
+      const connection = await postgres.connection();
+      const database = new URL((connection.options as { url: string }).url).pathname.slice(1);
+      const ds = await new DataSource({
+        ...connection.options,
+        poolSize: 3,
+        entities: [...CATALOG_ENTITIES, Folder],
+      } as DataSourceOptions).initialize();
+      const dispose = async () => {
+        await ds.destroy();
+        await connection.dispose();
+      };
+      enableSchemaTenancy(ds, CONFIG);
+      await ds.synchronize();
+      const manager = new SchemaTenancyManager(ds, CONFIG);
+      await manager.createTenantSchema('a');
+      await manager.createTenantSchema('b');
+      const tablesIn = async (schema: string) =>
+        (
+          await superuserQuery<{ table_name: string }>(
+            database,
+            `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+            [schema],
+          )
+        ).map((row) => row.table_name);
+      return { ds, database, dispose, tablesIn };
+    })());
+  afterAll(async () => (await opened?.catch(() => undefined))?.dispose());
 
   it("[closure-schema] a scoped closure tree keeps its closure table in each tenant's schema, not the shared one", async () => {
-    expect(await tablesIn('tenant_a')).toContain('folders_closure');
-    expect(await tablesIn('tenant_b')).toContain('folders_closure');
-    expect(await tablesIn('public')).not.toContain('folders_closure');
+    const tree = await open();
+    expect(await tree.tablesIn('tenant_a')).toContain('folders_closure');
+    expect(await tree.tablesIn('tenant_b')).toContain('folders_closure');
+    expect(await tree.tablesIn('public')).not.toContain('folders_closure');
   });
 
   it("[closure-schema] tenant b's tree holds none of tenant a's ancestor/descendant pairs", async () => {
-    const trees = ds.getTreeRepository(Folder);
+    const tree = await open();
+    const trees = tree.ds.getTreeRepository(Folder);
     await runWithTenant('a', async () => {
       const root = await trees.save(trees.create({ name: 'a-root' }));
       await trees.save(trees.create({ name: 'a-child', parent: root }));
@@ -110,7 +152,7 @@ describe('schema strategy attacks (postgres)', () => {
     });
     expect(b.trees).toMatchObject([{ name: 'b-root', children: [] }]);
     expect(b.pairs).toEqual([{ n: 1 }]);
-    const aPairs = await superuserQuery(database, `SELECT count(*)::int AS n FROM tenant_a.folders_closure`);
+    const aPairs = await superuserQuery(tree.database, `SELECT count(*)::int AS n FROM tenant_a.folders_closure`);
     expect(aPairs).toEqual([{ n: 3 }]);
   });
 });
