@@ -132,7 +132,7 @@ const cls = () =>
     // validateTenant never consulted: any well-formed id is a tenant.
     protection: 'tenant-validation',
     file: 'libs/tenancy/src/http/tenant-access.service.ts',
-    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }))) throw tenantUnknown();',
+    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();',
     replace: '',
   },
   {
@@ -243,6 +243,74 @@ const cls = () =>
     file: 'libs/tenancy/src/http/fresh-request-context.ts',
     find: '  for (const event of REQUEST_EVENTS) server.prependListener(event, enterFreshStore);',
     replace: '  void enterFreshStore;',
+  },
+  // Second outside round (issue 16).
+  {
+    // The cache key of the old validator: the subject when there is one, else one key for every caller.
+    protection: 'validation-cache-key',
+    file: 'libs/tenancy/src/http/tenant-validator.ts',
+    find: "if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;",
+    replace: 'if (caller === undefined) return undefined;',
+  },
+  {
+    // The handler called inside the tenant's store, its Observable subscribed (and its stream read) outside it.
+    protection: 'observable-context',
+    file: 'libs/tenancy/src/http/observable-context.ts',
+    find: '  const cls = ClsServiceManager.getClsService();\n  return new Observable<T>((subscriber) =>',
+    replace:
+      '  const cls = ClsServiceManager.getClsService();\n  if (cls) return cls.runWith(store, source);\n  return new Observable<T>((subscriber) =>',
+  },
+  {
+    // Policies on the parent only: a partition named directly obeys none.
+    protection: 'rls-partitions',
+    file: 'libs/tenancy/src/rls/rls-policy.ts',
+    find: '    up: [...up.map(onTable), forEachPartition(table, up)],',
+    replace: '    up: up.map(onTable),',
+  },
+  {
+    protection: 'rls-partition-check',
+    file: 'libs/tenancy/src/rls/rls-partitions.check.ts',
+    find: 'if (rows.length === 0) return;',
+    replace: 'if (rows.length >= 0) return;',
+  },
+  {
+    // A failing sink logged and the bypass run anyway (the old recordAudit).
+    protection: 'audit-fail-closed',
+    file: 'libs/tenancy/src/context/tenant-audit.ts',
+    find: '    if (!allowUnaudited) throw auditUnavailable(error);',
+    replace: '    if (allowUnaudited === undefined) throw auditUnavailable(error);',
+  },
+  {
+    protection: 'rls-bypass-guard',
+    file: 'libs/tenancy/src/rls/enable-tenant-rls.migration.ts',
+    find: '  if (getCurrentTenant() !== undefined) {',
+    replace: "  if (getCurrentTenant() === '\\0') {",
+  },
+  {
+    protection: 'rls-bypass-audit',
+    file: 'libs/tenancy/src/rls/enable-tenant-rls.migration.ts',
+    find: "  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options });",
+    replace: '',
+  },
+  {
+    // Header names that differ only in case: the last one silently wins.
+    protection: 'message-header-conflict',
+    file: 'libs/tenancy/src/http/message-tenant-request.ts',
+    find: 'lower.set(key.toLowerCase(), [...(lower.get(key.toLowerCase()) ?? []), value]);',
+    replace: 'lower.set(key.toLowerCase(), [value]);',
+  },
+  {
+    // Any schema starting with the prefix is a tenant's.
+    protection: 'schema-mark',
+    file: 'libs/tenancy/src/schema/tenant-schema-mark.ts',
+    find: "export const MARKED_SCHEMA = `obj_description(oid, 'pg_namespace') = '${TENANT_SCHEMA_MARK}'`;",
+    replace: "export const MARKED_SCHEMA = 'true';",
+  },
+  {
+    protection: 'closure-schema',
+    file: 'libs/tenancy/src/schema/apply-schema-strategy.ts',
+    find: "  if (metadata.tableType === 'closure-junction') return isTenantScoped(metadata.parentClosureEntityMetadata);",
+    replace: '',
   },
 ];
 

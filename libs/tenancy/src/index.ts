@@ -50,6 +50,7 @@ export type { TenantPrincipal, TenantResolution, TenantResolver } from './http/t
 export type {
   CanBypassFn,
   TenantBypassContext,
+  TenantValidationCacheKeyFn,
   TenantValidationCacheOptions,
   TenantValidationContext,
   ValidateTenantFn,

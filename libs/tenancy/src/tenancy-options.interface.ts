@@ -31,13 +31,22 @@ export interface TenancyModuleOptions {
   schema?: TenancySchemaOptions;
   /** Row strategy on PostgreSQL: also enforce isolation with Row-Level Security. */
   rls?: boolean;
-  /** Where bypasses are reported. Default: the Nest logger. */
+  /** Where bypasses are reported. Default: the Nest logger. A sink that throws or rejects refuses the bypass. */
   audit?: TenantAuditSink;
+  /**
+   * `true`: when the audit sink throws or rejects, log the failure and run the
+   * bypass anyway (unaudited). Default `false`: the bypass is refused with
+   * TENANT_AUDIT_UNAVAILABLE (HTTP 503) and never runs.
+   */
+  allowUnauditedBypass?: boolean;
   /** Sources of the request's tenant, run in order. Default `[new HeaderTenantResolver()]` (`x-tenant-id`). */
   resolvers?: TenantResolver[];
   /** Exists, active, and the caller may use it. `false` answers 404 TENANT_UNKNOWN; answers are cached (`validationCache`). */
   validateTenant?: ValidateTenantFn;
-  /** Cache of validateTenant answers per tenant and token subject. Default `{ ttl: 30_000, max: 1000 }`; `false` disables. */
+  /**
+   * Cache of validateTenant answers. Default `{ ttl: 30_000, max: 1000 }`, keyed per tenant and verified token
+   * subject only (other callers are not cached); `key` names the caller yourself; `false` disables.
+   */
   validationCache?: TenantValidationCacheOptions | false;
   /** Whether a `@BypassTenant()` route may run for this caller. Without it, such routes always answer 403. */
   canBypass?: CanBypassFn;
@@ -64,9 +73,10 @@ export interface ResolvedTenancyOptions {
   schema: Required<Pick<TenancySchemaOptions, 'prefix' | 'sharedSchema'>> & Pick<TenancySchemaOptions, 'migrations'>;
   rls: boolean;
   audit: TenantAuditSink | undefined;
+  allowUnauditedBypass: boolean;
   resolvers: readonly TenantResolver[];
   validateTenant: ValidateTenantFn | undefined;
-  validationCache: Required<TenantValidationCacheOptions>;
+  validationCache: Required<Pick<TenantValidationCacheOptions, 'ttl' | 'max'>> & Pick<TenantValidationCacheOptions, 'key'>;
   canBypass: CanBypassFn | undefined;
   globalGuard: boolean;
 }

@@ -16,6 +16,7 @@ export const tenancyOptionsProvider: Provider = {
     configureTenantContext({
       tenantIdPattern: resolved.tenantIdPattern,
       audit: resolved.audit ?? new LoggerAuditSink(),
+      allowUnauditedBypass: resolved.allowUnauditedBypass,
     });
     warnIfTenantsUnvalidated(resolved);
     return resolved;

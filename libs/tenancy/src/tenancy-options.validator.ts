@@ -23,6 +23,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'schema',
   'rls',
   'audit',
+  'allowUnauditedBypass',
   'registerClsModule',
   ...TENANCY_HTTP_OPTION_NAMES,
 ];
@@ -69,6 +70,9 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (options.audit !== undefined && typeof options.audit?.record !== 'function') {
     throw new TenancyConfigurationError('audit', 'must be an object with a record(event) method.');
   }
+  if (options.allowUnauditedBypass !== undefined && typeof options.allowUnauditedBypass !== 'boolean') {
+    throw new TenancyConfigurationError('allowUnauditedBypass', 'must be true or false.');
+  }
   const badMigration = (schema.migrations ?? []).find((m) => typeof m !== 'function' || !/\d{13}$/.test(m.name));
   if (schema.migrations !== undefined && (!Array.isArray(schema.migrations) || badMigration !== undefined)) {
     throw new TenancyConfigurationError(
@@ -89,6 +93,7 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     schema,
     rls,
     audit: options.audit,
+    allowUnauditedBypass: options.allowUnauditedBypass ?? false,
     ...resolveHttpOptions(options),
   };
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 
 /** One deliberate crossing of the tenant boundary. */
 export interface TenantAuditEvent {
@@ -29,17 +30,39 @@ export class LoggerAuditSink implements TenantAuditSink {
   }
 }
 
+function auditUnavailable(cause: unknown): TenantIsolationError {
+  const error = new TenantIsolationError(
+    'TENANT_AUDIT_UNAVAILABLE',
+    `The audit sink failed (${String(cause)}), so the bypass was refused: an unaudited cross-tenant read is what the audit exists to prevent. ` +
+      'Fix the sink, or accept unaudited bypasses during an outage with the option allowUnauditedBypass: true.',
+  );
+  error.cause = cause;
+  return error;
+}
+
 /**
- * An audit sink must never turn a bypass into an unhandled rejection, nor be
- * skipped silently: failures are logged as errors.
+ * Records one bypass before it runs. A sink that throws or rejects refuses the
+ * bypass (TENANT_AUDIT_UNAVAILABLE) unless `allowUnaudited`, which only logs
+ * the failure. A synchronous sink is answered synchronously (undefined when it
+ * succeeded), so a synchronous bypass stays synchronous; an asynchronous sink
+ * gives a Promise the caller must await before the bypassed work starts.
  */
-export function recordAudit(sink: TenantAuditSink, event: TenantAuditEvent): void {
+export function recordAudit(sink: TenantAuditSink, event: TenantAuditEvent, allowUnaudited: boolean): Promise<void> | undefined {
+  const failed = (error: unknown): undefined => {
+    if (!allowUnaudited) throw auditUnavailable(error);
+    logger.error(`audit sink failed, bypass proceeds unaudited (allowUnauditedBypass): ${String(error)}`);
+    return undefined;
+  };
+  let pending: void | Promise<void>;
   try {
-    const pending = sink.record(event);
-    if (pending instanceof Promise) {
-      pending.catch((error: unknown) => logger.error(`audit sink failed: ${String(error)}`));
-    }
+    pending = sink.record(event);
   } catch (error) {
-    logger.error(`audit sink failed: ${String(error)}`);
+    return failed(error);
   }
+  if (!isThenable(pending)) return undefined;
+  return Promise.resolve(pending).then(() => undefined, failed);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

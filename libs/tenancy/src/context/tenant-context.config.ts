@@ -9,11 +9,14 @@ import { LoggerAuditSink, type TenantAuditSink } from './tenant-audit.js';
 export interface TenantContextConfig {
   tenantIdPattern: RegExp;
   audit: TenantAuditSink;
+  /** `true`: a failing audit sink is logged and the bypass runs anyway. Default `false`: the bypass is refused. */
+  allowUnauditedBypass: boolean;
 }
 
 const config: TenantContextConfig = {
   tenantIdPattern: DEFAULT_TENANT_ID_PATTERN,
   audit: new LoggerAuditSink(),
+  allowUnauditedBypass: false,
 };
 
 export function tenantContextConfig(): Readonly<TenantContextConfig> {

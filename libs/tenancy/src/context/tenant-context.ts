@@ -33,7 +33,10 @@ export class TenantContext {
     return runWithTenant(tenantId, fn);
   }
 
-  bypass<T>(fn: () => T, options?: BypassOptions): T {
+  /** See bypassTenantFilter: with an asynchronous audit sink the result is a Promise. */
+  bypass<T>(fn: () => Promise<T>, options?: BypassOptions): Promise<T>;
+  bypass<T>(fn: () => T, options?: BypassOptions): T | Promise<T>;
+  bypass<T>(fn: () => T, options?: BypassOptions): T | Promise<T> {
     return bypassTenantFilter(fn, options);
   }
 

@@ -74,20 +74,39 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
   return runCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined }, fn);
 }
 
-/** Runs `fn` with the tenant filter off for every tenant; always audited. */
-function auditBypass(options: BypassOptions): void {
-  recordAudit(tenantContextConfig().audit, {
-    type: 'tenancy.bypass',
+function auditBypass(options: BypassOptions): Promise<void> | undefined {
+  const { audit, allowUnauditedBypass } = tenantContextConfig();
+  const event = {
+    type: 'tenancy.bypass' as const,
     tenantId: getCurrentTenant(),
     reason: options.reason,
     at: new Date(),
     details: options.details,
-  });
+  };
+  return recordAudit(audit, event, allowUnauditedBypass);
 }
 
-export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T {
-  auditBypass(options);
-  return runCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } }, fn);
+/**
+ * Runs `fn` with the tenant filter off for every tenant, always audited, and
+ * only once the audit sink accepted the record: a failing sink refuses the
+ * bypass with TENANT_AUDIT_UNAVAILABLE and `fn` never runs. A synchronous
+ * sink keeps the call synchronous (fn's own result is returned). An
+ * asynchronous sink makes the result a Promise of fn's result, because fn
+ * waits for the sink: await it, whatever fn returns.
+ */
+export function bypassTenantFilter<T>(fn: () => Promise<T>, options?: BypassOptions): Promise<T>;
+export function bypassTenantFilter<T>(fn: () => T, options?: BypassOptions): T | Promise<T>;
+export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T | Promise<T> {
+  const mark = { [BYPASS_CLS_KEY]: { reason: options.reason } };
+  const audited = auditBypass(options);
+  if (audited === undefined) return runCopy(mark, fn);
+  // The continuation runs in the caller's async context: the bypass store is entered inside it.
+  return audited.then(() => runCopy(mark, fn));
+}
+
+/** Audits a bypass that the caller then applies itself (the request pipeline, bypassTenantRls); await before crossing. */
+export async function recordBypassAudit(options: BypassOptions): Promise<void> {
+  await auditBypass(options);
 }
 
 export function isTenantFilterBypassed(): boolean {
@@ -108,9 +127,11 @@ export function assignRequestTenant(tenantId: string): void {
   } else enterCopy({ [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined });
 }
 
-/** For the request pipeline only: marks the request's store as bypassed. */
+/**
+ * For the request pipeline only: marks the request's store as bypassed. The
+ * caller has already awaited recordBypassAudit: the mark follows the record.
+ */
 export function assignRequestBypass(options: BypassOptions = {}): void {
-  auditBypass(options);
   if (cls().isActive()) cls().set(BYPASS_CLS_KEY, { reason: options.reason });
   else enterCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } });
 }

@@ -11,7 +11,8 @@ export type TenantIsolationErrorCode =
   | 'TENANT_UNKNOWN'
   | 'TENANT_FORBIDDEN'
   | 'TENANT_BYPASS_FORBIDDEN'
-  | 'TENANT_TOKEN_INVALID';
+  | 'TENANT_TOKEN_INVALID'
+  | 'TENANT_AUDIT_UNAVAILABLE';
 
 /**
  * Raised whenever an operation would cross, escape or lack a tenant boundary.

@@ -15,8 +15,14 @@ function lookupIn(source: unknown): HeaderLookup | undefined {
   // NATS message headers are a MsgHdrs object with get(name); the others are plain objects.
   const get = (source as { get?: unknown }).get;
   if (typeof get === 'function') return (name) => text(get.call(source, name));
-  const lower = new Map(Object.entries(source).map(([key, value]) => [key.toLowerCase(), value]));
-  return (name) => text(lower.get(name.toLowerCase()));
+  // Names differ only in case (`x-tenant-id` beside `X-Tenant-Id`): keep every value, joined as Node joins
+  // a repeated HTTP header, so that the tenant id fails validation (400) as over HTTP instead of one silently winning.
+  const lower = new Map<string, unknown[]>();
+  for (const [key, value] of Object.entries(source)) lower.set(key.toLowerCase(), [...(lower.get(key.toLowerCase()) ?? []), value]);
+  return (name) => {
+    const values = lower.get(name.toLowerCase());
+    return values === undefined ? undefined : values.length === 1 ? text(values[0]) : values.map(text).join(', ');
+  };
 }
 
 /** Call functions of transport contexts that exist only on some transports. */

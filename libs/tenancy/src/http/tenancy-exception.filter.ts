@@ -6,8 +6,8 @@ import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { tenantErrorBody } from './tenant-error-body.js';
 
-/** Raised by data access inside a handler: a bug or an attack, worth a log line. */
-const WORTH_LOGGING = new Set(['TENANT_MISMATCH', 'TENANT_MOVE', 'TENANT_UNSUPPORTED_QUERY']);
+/** Raised by data access inside a handler (a bug or an attack), or an audit outage: worth a log line. */
+const WORTH_LOGGING = new Set(['TENANT_MISMATCH', 'TENANT_MOVE', 'TENANT_UNSUPPORTED_QUERY', 'TENANT_AUDIT_UNAVAILABLE']);
 
 /**
  * The one place where tenancy errors become responses: HTTP JSON

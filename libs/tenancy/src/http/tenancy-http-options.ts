@@ -22,9 +22,25 @@ export interface TenantBypassContext {
 /** Decides whether a `@BypassTenant()` route may run for this caller; `false` answers 403 and the route does not run. */
 export type CanBypassFn = (ctx: TenantBypassContext) => boolean | Promise<boolean>;
 
+/**
+ * Who a validateTenant answer may be reused for: a string naming the caller
+ * as far as the decision depends on it (the user id of `request.user`, the
+ * API key's id, `''` when the answer depends on the tenant only), or
+ * undefined to validate this request without the cache.
+ */
+export type TenantValidationCacheKeyFn = (tenantId: string, ctx: TenantValidationContext) => string | undefined;
+
 export interface TenantValidationCacheOptions {
   /** Milliseconds a validateTenant answer is reused. Default 30 000; 0 disables caching. */
   ttl?: number;
-  /** Most answers kept. Default 1000. */
+  /** Most answers kept (least recently used dropped first). Default 1000. */
   max?: number;
+  /**
+   * The caller part of the cache key. Without it, answers are cached only for
+   * callers whose token a resolver verified, per issuer and `sub`; requests
+   * without one (header only, Passport's request.user, an API key, a token
+   * without `sub`) are validated every time, since the library cannot tell
+   * those callers apart.
+   */
+  key?: TenantValidationCacheKeyFn;
 }

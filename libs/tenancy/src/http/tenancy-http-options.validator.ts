@@ -6,7 +6,7 @@ type HttpOptionName = (typeof TENANCY_HTTP_OPTION_NAMES)[number];
 
 export const TENANCY_HTTP_OPTION_NAMES = ['resolvers', 'validateTenant', 'validationCache', 'canBypass', 'globalGuard'] as const;
 
-const DEFAULT_CACHE = { ttl: 30_000, max: 1000 };
+const DEFAULT_CACHE = { ttl: 30_000, max: 1000, key: undefined };
 
 function optionalFunction(name: string, value: unknown, shape: string): void {
   if (value !== undefined && typeof value !== 'function') {
@@ -27,13 +27,14 @@ export function resolveHttpOptions(options: Pick<TenancyModuleOptions, HttpOptio
   });
   optionalFunction('validateTenant', options.validateTenant, '(tenantId, ctx) => boolean | Promise<boolean>');
   optionalFunction('canBypass', options.canBypass, '(ctx) => boolean | Promise<boolean>');
-  const cache = options.validationCache === false ? { ttl: 0, max: 1 } : { ...DEFAULT_CACHE, ...options.validationCache };
+  const cache = options.validationCache === false ? { ...DEFAULT_CACHE, ttl: 0, max: 1 } : { ...DEFAULT_CACHE, ...options.validationCache };
   if (!Number.isFinite(cache.ttl) || cache.ttl < 0) {
     throw new TenancyConfigurationError('validationCache.ttl', 'must be a number of milliseconds >= 0.');
   }
   if (!Number.isInteger(cache.max) || cache.max < 1) {
     throw new TenancyConfigurationError('validationCache.max', 'must be an integer >= 1.');
   }
+  optionalFunction('validationCache.key', cache.key, '(tenantId, ctx) => string | undefined');
   if (options.globalGuard !== undefined && typeof options.globalGuard !== 'boolean') {
     throw new TenancyConfigurationError('globalGuard', 'must be true or false.');
   }

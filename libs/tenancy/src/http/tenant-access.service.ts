@@ -1,5 +1,6 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { TENANCY_OPTIONS } from '../constants.js';
+import { recordBypassAudit } from '../context/tenant-store.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { bypassAuditDetails } from './bypass-audit.js';
 import { bypassForbidden, tenantForbidden, tenantRequired, tenantUnknown } from './tenant-access.errors.js';
@@ -26,12 +27,12 @@ export class TenantAccessService {
     const resolved = await resolveRequest(this.options.resolvers, request);
     if (mode === 'bypass') return this.authoriseBypass(context, request, resolved);
     if (resolved.outsideGrant) throw tenantForbidden('the credentials do not grant it');
-    const { tenantId, principal } = resolved;
+    const { tenantId, principal, principalVerified } = resolved;
     if (tenantId === undefined) {
       if (mode === 'optional') return { tenantId: undefined, bypass: undefined };
       throw tenantRequired();
     }
-    if (!(await this.validator.isValid(tenantId, { request, principal }))) throw tenantUnknown();
+    if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();
     return { tenantId, bypass: undefined };
   }
 
@@ -44,9 +45,9 @@ export class TenantAccessService {
     const { canBypass } = this.options;
     const ctx = { context, request, principal: resolved.principal, tenantId: resolved.tenantId };
     if (!canBypass || (await canBypass(ctx)) !== true) throw bypassForbidden();
-    return {
-      tenantId: undefined,
-      bypass: { reason: 'route marked @BypassTenant()', details: bypassAuditDetails(request, resolved) },
-    };
+    const bypass = { reason: 'route marked @BypassTenant()', details: bypassAuditDetails(request, resolved) };
+    // Recorded before the decision exists: a sink outage refuses the route (503) rather than run it unaudited.
+    await recordBypassAudit(bypass);
+    return { tenantId: undefined, bypass };
   }
 }

@@ -7,7 +7,7 @@ export interface TenantDecision {
   bypass: BypassOptions | undefined;
 }
 
-/** Writes the decision into the request's own CLS store (the audit record is written here). */
+/** Writes the decision into the request's own CLS store (a bypass was audited when it was decided). */
 export function applyTenantDecision(decision: TenantDecision): void {
   if (decision.tenantId !== undefined) assignRequestTenant(decision.tenantId);
   if (decision.bypass) assignRequestBypass(decision.bypass);

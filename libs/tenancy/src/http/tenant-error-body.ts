@@ -8,7 +8,13 @@ export interface TenantErrorBody {
   message: string;
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 
 /**
  * Fixed public messages: the error's own message may name entities or carry
@@ -25,6 +31,8 @@ const RESPONSES: Partial<Record<string, [status: number, message: string]>> = {
   TENANT_BYPASS_FORBIDDEN: [403, 'This route reads across tenants and the caller is not allowed to.'],
   TENANT_MISMATCH: [403, 'The request tried to write data of another tenant; nothing was written.'],
   TENANT_MOVE: [403, 'Records cannot be moved to another tenant; nothing was written.'],
+  // Not the client's fault and worth retrying: the audit store is down, so no bypass runs.
+  TENANT_AUDIT_UNAVAILABLE: [503, 'Cross-tenant access is unavailable while the audit log cannot record it.'],
 };
 
 export interface TenantErrorMapping {

@@ -8,7 +8,12 @@ const fixed = (found: TenantResolution | undefined): TenantResolver => ({ resolv
 
 describe('resolveRequest', () => {
   it('no resolver naming a tenant gives none', async () => {
-    expect(await resolveRequest([fixed(undefined)], request)).toEqual({ tenantId: undefined, principal: undefined, outsideGrant: false });
+    expect(await resolveRequest([fixed(undefined)], request)).toEqual({
+      tenantId: undefined,
+      principal: undefined,
+      principalVerified: false,
+      outsideGrant: false,
+    });
   });
 
   it('sources naming the same tenant agree', async () => {
@@ -28,7 +33,7 @@ describe('resolveRequest', () => {
   it('a tenant named before a credential is still checked against its grant', async () => {
     const principal = { subject: 'u', claims: {} };
     const result = await resolveRequest([fixed({ tenantId: 'b' }), fixed({ allowedTenants: ['a'], principal })], request);
-    expect(result).toEqual({ tenantId: 'b', principal, outsideGrant: true });
+    expect(result).toEqual({ tenantId: 'b', principal, principalVerified: false, outsideGrant: true });
   });
 
   it('an empty grant allows no tenant', async () => {

@@ -7,6 +7,8 @@ import type { TenantPrincipal, TenantResolver } from './tenant-resolver.interfac
 export interface ResolvedRequest {
   tenantId: string | undefined;
   principal: TenantPrincipal | undefined;
+  /** The principal came from a resolver that verifies a credential (safe to key a cache by). */
+  principalVerified: boolean;
   /** A tenant was named that a verified credential does not grant (refused unless the route is an authorised bypass). */
   outsideGrant: boolean;
 }
@@ -19,12 +21,16 @@ export interface ResolvedRequest {
 export async function resolveRequest(resolvers: readonly TenantResolver[], request: TenantRequest): Promise<ResolvedRequest> {
   let tenantId: string | undefined;
   let principal: TenantPrincipal | undefined;
+  let principalVerified = false;
   const named: string[] = [];
   const grants: (readonly string[])[] = [];
   for (const resolver of resolvers) {
     const found = await resolver.resolve(request);
     if (!found) continue;
-    principal ??= found.principal;
+    if (principal === undefined && found.principal !== undefined) {
+      principal = found.principal;
+      principalVerified = resolver.verifiesCredential === true;
+    }
     if (found.allowedTenants) grants.push(found.allowedTenants);
     if (found.tenantId === undefined) continue;
     const id = assertValidTenantId(found.tenantId);
@@ -33,5 +39,5 @@ export async function resolveRequest(resolvers: readonly TenantResolver[], reque
     named.push(id);
   }
   const outsideGrant = named.some((id) => grants.some((grant) => !grant.includes(id)));
-  return { tenantId, principal, outsideGrant };
+  return { tenantId, principal, principalVerified, outsideGrant };
 }

@@ -1,39 +1,75 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { TENANCY_OPTIONS } from '../constants.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import type { TenantValidationContext } from './tenancy-http-options.js';
-import { TtlCache } from './ttl-cache.js';
 
-const SEPARATOR = '\u0000';
+/** What the validator knows about who asks, beyond the public context. */
+export interface TenantValidationCaller {
+  /** The principal came from a resolver that verified a credential (a JWT signature), not from a header. */
+  principalVerified: boolean;
+}
 
 /**
- * Runs the `validateTenant` option with a small TTL cache. Answers are cached
- * per tenant and token subject, because "may this user use it" differs per
- * user. Call `invalidate(tenantId)` after creating, suspending or deleting a
+ * Runs the `validateTenant` option with a bounded TTL cache. "May this caller
+ * use this tenant" differs per caller, and the library cannot see every way
+ * an app identifies one (Passport's request.user, an API key, a session), so
+ * an answer is reused only for callers it can tell apart:
+ * - with `validationCache.key`, per tenant and the key the app computes (its
+ *   undefined means "do not cache this one");
+ * - without it, per tenant, issuer and subject of a token a resolver verified;
+ *   any other request (no token, a token without `sub`, an unverified
+ *   principal from a custom resolver) is validated every time.
+ * Call `invalidate(tenantId)` after creating, suspending or deleting a
  * tenant, so that the change applies before the TTL runs out.
  */
 @Injectable()
 export class TenantValidator {
-  private readonly cache: TtlCache<boolean>;
+  private readonly cache: LRUCache<string, Promise<boolean>> | undefined;
 
   constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions) {
-    this.cache = new TtlCache(options.validationCache.ttl, options.validationCache.max);
+    const { ttl, max } = options.validationCache;
+    // lru-cache reads ttl 0 as "never expires": a disabled cache is no cache.
+    this.cache = ttl > 0 ? new LRUCache({ ttl, max }) : undefined;
   }
 
-  isValid(tenantId: string, ctx: TenantValidationContext): Promise<boolean> {
+  isValid(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller = { principalVerified: false }): Promise<boolean> {
     const validate = this.options.validateTenant;
     if (!validate) return Promise.resolve(true);
-    const key = `${tenantId}${SEPARATOR}${ctx.principal?.subject ?? ''}`;
     // Only a literal true admits: a truthy mistake (a row object, a string) must not.
-    return this.cache.get(key, async () => (await validate(tenantId, ctx)) === true);
+    const ask = async () => (await validate(tenantId, ctx)) === true;
+    const callerKey = this.cache && this.callerKey(tenantId, ctx, caller);
+    if (!this.cache || callerKey === undefined) return ask();
+    const key = JSON.stringify([tenantId, callerKey]);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const answer = ask();
+    this.cache.set(key, answer);
+    // A failed lookup (the tenant store is down) is not an answer: ask again next time.
+    answer.catch(() => {
+      if (this.cache?.get(key, { updateAgeOnGet: false }) === answer) this.cache.delete(key);
+    });
+    return answer;
   }
 
   invalidate(tenantId: string): void {
-    const prefix = `${tenantId}${SEPARATOR}`;
-    this.cache.deleteWhere((key) => key.startsWith(prefix));
+    if (!this.cache) return;
+    for (const key of [...this.cache.keys()]) if ((JSON.parse(key) as [string, string])[0] === tenantId) this.cache.delete(key);
   }
 
   clear(): void {
-    this.cache.clear();
+    this.cache?.clear();
+  }
+
+  private callerKey(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller): string | undefined {
+    const { key } = this.options.validationCache;
+    if (key) {
+      const value = key(tenantId, ctx);
+      return typeof value === 'string' ? `app:${value}` : undefined;
+    }
+    const subject = ctx.principal?.subject;
+    if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;
+    const issuer = ctx.principal?.claims.iss;
+    return `jwt:${JSON.stringify([typeof issuer === 'string' ? issuer : null, subject])}`;
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CLS_CTX, ClsServiceManager, type ClsStore } from 'nestjs-cls';
+import { CLS_CTX, type ClsStore } from 'nestjs-cls';
 import { catchError, EMPTY, from, switchMap, type Observable } from 'rxjs';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { httpTenantRequest } from './http-tenant-request.js';
 import { rpcTenantRequest, wsTenantRequest } from './message-tenant-request.js';
+import { observeInStore } from './observable-context.js';
 import { ownStore, wasAdmitted } from './request-context.js';
 import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
 import { TenantAccessService } from './tenant-access.service.js';
@@ -29,12 +30,17 @@ export class TenantInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.getType() === 'http' ? context.switchToHttp().getRequest<object>() : undefined;
-    if (http && wasAdmitted(http)) return next.handle();
+    if (http && wasAdmitted(http)) {
+      // The guard set the tenant in the request's store; an Observable the handler returns is subscribed outside it.
+      const admitted = ownStore(context, http);
+      return admitted ? observeInStore(admitted, () => next.handle()) : next.handle();
+    }
     const store: ClsStore = (http && ownStore(context, http)) ?? ({ [CLS_CTX]: context } as ClsStore);
     return from(this.access.decide(context, this.getTenantRequest(context), this.getRouteMode(context))).pipe(
-      // next.handle() binds the handler to the async context it is called in: call it inside the store.
+      // next.handle() binds the handler to the async context it is called in, and the handler's
+      // Observable starts its work when subscribed: both happen inside the store.
       switchMap((decision) =>
-        ClsServiceManager.getClsService().runWith(store, () => {
+        observeInStore(store, () => {
           applyTenantDecision(decision);
           return next.handle();
         }),

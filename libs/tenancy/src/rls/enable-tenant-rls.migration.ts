@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { markMigrationBypass } from './migration-bypass.js';
+import { getCurrentTenant, recordBypassAudit, type BypassOptions } from '../context/tenant-store.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING } from './rls-settings.js';
 import { tenantRlsStatements, type TenantRlsTable } from './rls-policy.js';
 import { TenantRlsError } from './tenant-rls.error.js';
@@ -21,15 +22,27 @@ export async function disableTenantRls(queryRunner: QueryRunner, target: TenantR
 /**
  * FORCE makes the owner obey the policies too, so a data migration (a
  * backfill, a cross-tenant fix) sees no rows. This opens every row for the
- * rest of the migration's transaction only, never for the connection.
+ * rest of the migration's transaction only, never for the connection. It is
+ * the same deliberate crossing as bypassTenantFilter, so it obeys the same
+ * rules: refused inside a tenant context (code that runs as one tenant has no
+ * business opening all of them), and recorded by the audit sink first (a
+ * failing sink refuses it, TENANT_AUDIT_UNAVAILABLE).
  */
-export async function bypassTenantRls(queryRunner: QueryRunner): Promise<void> {
+export async function bypassTenantRls(queryRunner: QueryRunner, options: BypassOptions = {}): Promise<void> {
   if (!queryRunner.isTransactionActive) {
     throw new TenantRlsError(
       'TENANT_RLS_NO_TRANSACTION',
       'bypassTenantRls() needs a transaction, or the bypass would end with its own statement; keep the migration transactional (the TypeORM default).',
     );
   }
+  if (getCurrentTenant() !== undefined) {
+    throw new TenantRlsError(
+      'TENANT_RLS_BYPASS_IN_TENANT',
+      'bypassTenantRls() was called inside a tenant context, where it would open every tenant to code meant to see one. ' +
+        'It is for migrations, which run with no tenant; for deliberate cross-tenant work in the app use bypassTenantFilter(fn).',
+    );
+  }
+  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options });
   await queryRunner.query(`SELECT set_config('${RLS_BYPASS_SETTING}', '${RLS_BYPASS_ON}', true)`);
   markMigrationBypass(queryRunner);
 }

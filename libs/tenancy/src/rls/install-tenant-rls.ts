@@ -3,6 +3,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
 import type { PgModule, PgQueryClass } from './pg-internals.js';
+import { assertPartitionsProtected } from './rls-partitions.check.js';
 import { hookQueryRunner } from './rls-query-runner.hook.js';
 import { syncTenantRls, syncTenantRlsAfterSchemaSync } from './sync-tenant-rls.js';
 
@@ -30,7 +31,8 @@ function pgQueryClassOf(dataSource: DataSource): PgQueryClass {
  * context's tenant (or bypass) as transaction-local settings, and schema syncs
  * create the policies. When the DataSource already ran `synchronize: true`
  * (Nest initialises it before TenancyModule binds), the policies are created
- * now. Idempotent.
+ * now. Once connected, a partition of a scoped table without the policies
+ * refuses start-up (the DataSource is closed). Idempotent.
  */
 export async function installTenantRls(dataSource: DataSource): Promise<void> {
   const Query = pgQueryClassOf(dataSource);
@@ -46,8 +48,30 @@ export async function installTenantRls(dataSource: DataSource): Promise<void> {
       return runner;
     };
     syncTenantRlsAfterSchemaSync(dataSource);
+    checkPartitionsAfterInitialize(dataSource);
   }
   if (dataSource.isInitialized && dataSource.options.synchronize) await syncTenantRls(dataSource);
+  if (dataSource.isInitialized) await refuseUnprotectedPartitions(dataSource);
+}
+
+/** A DataSource with an unprotected partition is closed rather than used: nothing may query through it. */
+async function refuseUnprotectedPartitions(dataSource: DataSource): Promise<void> {
+  try {
+    await assertPartitionsProtected(dataSource);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Installed before initialize(): the check runs once the connection (and any synchronize) is up. */
+function checkPartitionsAfterInitialize(dataSource: DataSource): void {
+  const initialize = dataSource.initialize.bind(dataSource);
+  dataSource.initialize = async () => {
+    await initialize();
+    await refuseUnprotectedPartitions(dataSource);
+    return dataSource;
+  };
 }
 
 export function isTenantRlsInstalled(dataSource: DataSource): boolean {

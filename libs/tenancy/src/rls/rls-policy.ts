@@ -1,6 +1,8 @@
 import { DEFAULT_TENANT_COLUMN } from '../constants.js';
 import { quoteIdentifier, quoteTablePath } from './quote-identifier.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls-settings.js';
+import { quoteLiteral } from './sql-literal.js';
+import { TenantRlsError } from './tenant-rls.error.js';
 
 /** One tenant-scoped table to protect. */
 export interface TenantRlsTable {
@@ -31,27 +33,67 @@ export function tenantRlsPredicate(column: string): string {
   );
 }
 
-/**
- * ENABLE applies the policies to ordinary roles; FORCE applies them to the
- * table owner as well, so the owner role is not a silent way around them
- * (superusers and BYPASSRLS roles still are: see docs/rls.md). `up` drops
- * before creating, so it can run again over an older version of the policies.
- */
-export function tenantRlsStatements(target: TenantRlsTable): TenantRlsStatements {
-  const table = quoteTablePath(target.table, target.schema);
-  const check = tenantRlsPredicate(target.column ?? DEFAULT_TENANT_COLUMN);
-  const drops = Object.values(RLS_POLICIES).map((name) => `DROP POLICY IF EXISTS ${quoteIdentifier(name)} ON ${table}`);
-  const policy = (name: string, clause: string) => `CREATE POLICY ${quoteIdentifier(name)} ON ${table} ${clause}`;
+/** Stands for the table in statement templates; quoteIdentifier refuses NUL, so no real name contains it. */
+const TABLE = '\u0000table\u0000';
+const DO_TAG = '$tenancy_partitions$';
+
+function templates(column: string): TenantRlsStatements {
+  const check = tenantRlsPredicate(column);
+  const drops = Object.values(RLS_POLICIES).map((name) => `DROP POLICY IF EXISTS ${quoteIdentifier(name)} ON ${TABLE}`);
+  const policy = (name: string, clause: string) => `CREATE POLICY ${quoteIdentifier(name)} ON ${TABLE} ${clause}`;
   return {
     up: [
-      `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
-      `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`,
+      `ALTER TABLE ${TABLE} ENABLE ROW LEVEL SECURITY`,
+      `ALTER TABLE ${TABLE} FORCE ROW LEVEL SECURITY`,
       ...drops,
       policy(RLS_POLICIES.select, `FOR SELECT USING ${check}`),
       policy(RLS_POLICIES.insert, `FOR INSERT WITH CHECK ${check}`),
       policy(RLS_POLICIES.update, `FOR UPDATE USING ${check} WITH CHECK ${check}`),
       policy(RLS_POLICIES.delete, `FOR DELETE USING ${check}`),
     ],
-    down: [...drops, `ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`, `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`],
+    down: [...drops, `ALTER TABLE ${TABLE} NO FORCE ROW LEVEL SECURITY`, `ALTER TABLE ${TABLE} DISABLE ROW LEVEL SECURITY`],
+  };
+}
+
+/**
+ * PostgreSQL applies a partitioned table's policies to rows read through the
+ * parent only: a partition queried by name obeys its own (none by default).
+ * So the same statements run on every partition the table has when they run,
+ * found then by the database itself (a committed migration stays right
+ * when partitions were added since it was generated). Partitions attached
+ * later are caught at start-up (assertPartitionsProtected).
+ */
+function forEachPartition(table: string, statements: string[]): string {
+  const root = quoteLiteral(table);
+  const body = statements
+    .map((sql) => `    EXECUTE format(${quoteLiteral(sql.replaceAll('%', '%%').replaceAll(TABLE, '%s'))}, part);`)
+    .join('\n');
+  const block = `DO ${DO_TAG}
+DECLARE part regclass;
+BEGIN
+  FOR part IN SELECT relid FROM pg_partition_tree(to_regclass(${root})) WHERE relid <> to_regclass(${root}) LOOP
+${body}
+  END LOOP;
+END ${DO_TAG}`;
+  if (block.split(DO_TAG).length !== 3) {
+    throw new TenantRlsError('TENANT_RLS_INVALID_IDENTIFIER', `Invalid SQL identifier in ${JSON.stringify(table)}: it contains ${DO_TAG}.`);
+  }
+  return block;
+}
+
+/**
+ * ENABLE applies the policies to ordinary roles; FORCE applies them to the
+ * table owner as well, so the owner role is not a silent way around them
+ * (superusers and BYPASSRLS roles still are: see docs/rls.md). `up` drops
+ * before creating, so it can run again over an older version of the policies.
+ * Both cover the table's partitions too.
+ */
+export function tenantRlsStatements(target: TenantRlsTable): TenantRlsStatements {
+  const table = quoteTablePath(target.table, target.schema);
+  const { up, down } = templates(target.column ?? DEFAULT_TENANT_COLUMN);
+  const onTable = (sql: string) => sql.replaceAll(TABLE, table);
+  return {
+    up: [...up.map(onTable), forEachPartition(table, up)],
+    down: [forEachPartition(table, down), ...down.map(onTable)],
   };
 }

@@ -11,9 +11,15 @@ import { tenantSchemaName } from './tenant-schema-name.js';
  */
 const NO_TENANT_SCHEMA = 'tenancy!no_tenant';
 
-/** Scoped entities, and the junction tables between two scoped entities. */
+/**
+ * Scoped entities, the junction tables between two scoped entities, and the
+ * closure table of a scoped closure-table tree (it holds the tree's
+ * ancestor/descendant pairs: in the shared schema, one tenant's tree would
+ * hold pairs of every tenant's ids).
+ */
 export function livesInTenantSchema(metadata: EntityMetadata): boolean {
   if (isTenantScoped(metadata)) return true;
+  if (metadata.tableType === 'closure-junction') return isTenantScoped(metadata.parentClosureEntityMetadata);
   if (metadata.tableType !== 'junction') return false;
   return metadata.foreignKeys.every((key) => isTenantScoped(key.referencedEntityMetadata));
 }

@@ -5,6 +5,7 @@ import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
 import { runTenantMigrations } from './tenant-migrations.runner.js';
 import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
+import { MARKED_SCHEMA, TENANT_SCHEMA_MARK } from './tenant-schema-mark.js';
 
 export interface MigrateAllProgress {
   done: number;
@@ -32,21 +33,46 @@ export class SchemaTenancyManager {
     return tenantSchemaName(tenantId, this.config);
   }
 
-  /** Creates the schema and every tenant table in it (idempotent). */
+  /**
+   * Creates the schema, marks it as a tenant's, and every tenant table in it
+   * (idempotent). A schema of that name that the library did not create is
+   * refused: it is adopted only on purpose, with adoptTenantSchema.
+   */
   async createTenantSchema(tenantId: string): Promise<void> {
     const schema = this.schemaOf(tenantId);
-    await this.dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${this.dataSource.driver.escape(schema)}`);
+    const state = await this.schemaState(schema);
+    if (state === 'unmarked') throw this.notOurs(schema, tenantId);
+    if (state === 'absent') {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(`CREATE SCHEMA ${this.dataSource.driver.escape(schema)}`);
+        await manager.query(`COMMENT ON SCHEMA ${this.dataSource.driver.escape(schema)} IS '${TENANT_SCHEMA_MARK}'`);
+      });
+    }
     await this.syncTenant(tenantId);
   }
 
+  /**
+   * Marks an existing schema as tenant `tenantId`'s: for schemas created by a
+   * version of the library that did not mark them, or by hand on purpose.
+   */
+  async adoptTenantSchema(tenantId: string): Promise<void> {
+    const schema = this.schemaOf(tenantId);
+    if ((await this.schemaState(schema)) === 'absent') {
+      throw new TenantIsolationError('TENANT_UNKNOWN', `Schema "${schema}" does not exist; create it with createTenantSchema().`);
+    }
+    await this.dataSource.query(`COMMENT ON SCHEMA ${this.dataSource.driver.escape(schema)} IS '${TENANT_SCHEMA_MARK}'`);
+  }
+
+  /** Drops a tenant's schema; a schema the library did not mark is never dropped as a tenant. */
   async dropTenantSchema(tenantId: string): Promise<void> {
     const schema = this.schemaOf(tenantId);
-    await this.dataSource.query(`DROP SCHEMA IF EXISTS ${this.dataSource.driver.escape(schema)} CASCADE`);
+    const state = await this.schemaState(schema);
+    if (state === 'unmarked') throw this.notOurs(schema, tenantId);
+    if (state === 'marked') await this.dataSource.query(`DROP SCHEMA ${this.dataSource.driver.escape(schema)} CASCADE`);
   }
 
   async tenantExists(tenantId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [this.schemaOf(tenantId)]);
-    return rows.length > 0;
+    return (await this.schemaState(this.schemaOf(tenantId))) === 'marked';
   }
 
   /** Runs `fn` in the tenant's schema; an unknown tenant is TENANT_UNKNOWN, not "relation does not exist". */
@@ -59,7 +85,7 @@ export class SchemaTenancyManager {
 
   async listTenantSchemas(): Promise<string[]> {
     const rows: Array<{ nspname: string }> = await this.dataSource.query(
-      `SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY nspname`,
+      `SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 AND ${MARKED_SCHEMA} ORDER BY nspname`,
       [this.config.prefix],
     );
     return rows.map((row) => tenantIdOfSchema(row.nspname, this.config)).filter((id): id is string => id !== undefined);
@@ -109,6 +135,23 @@ export class SchemaTenancyManager {
       await this.dropTenantSchema(asTenantId);
       throw error;
     }
+  }
+
+  private async schemaState(schema: string): Promise<'absent' | 'marked' | 'unmarked'> {
+    const rows: Array<{ marked: boolean | null }> = await this.dataSource.query(
+      `SELECT (${MARKED_SCHEMA}) AS marked FROM pg_namespace WHERE nspname = $1`,
+      [schema],
+    );
+    if (rows.length === 0) return 'absent';
+    return rows[0].marked === true ? 'marked' : 'unmarked';
+  }
+
+  private notOurs(schema: string, tenantId: string): TenantIsolationError {
+    return new TenantIsolationError(
+      'TENANT_UNSUPPORTED_QUERY',
+      `Schema "${schema}" exists but was not created by nestjs-tenancy as a tenant's (it lacks the "${TENANT_SCHEMA_MARK}" comment), ` +
+        `so it is not treated as tenant ${JSON.stringify(tenantId)}. If it is that tenant's schema, adopt it with adoptTenantSchema(); otherwise rename it.`,
+    );
   }
 
   /** The app's tenant migrations when it has them, else the entity metadata. */

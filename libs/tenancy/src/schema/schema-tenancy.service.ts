@@ -29,6 +29,10 @@ export class SchemaTenancyService {
     return this.schemas.createTenantSchema(tenantId);
   }
 
+  adoptTenantSchema(tenantId: string): Promise<void> {
+    return this.schemas.adoptTenantSchema(tenantId);
+  }
+
   dropTenantSchema(tenantId: string): Promise<void> {
     return this.schemas.dropTenantSchema(tenantId);
   }

@@ -1,0 +1,215 @@
+import { createServer, type AddressInfo } from 'node:net';
+import type { INestMicroservice } from '@nestjs/common';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { lastValueFrom, toArray } from 'rxjs';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeaderTenantResolver, PayloadTenantResolver, TenancyModule, TenantInterceptor, type OnMissingTenant } from 'nestjs-tenancy';
+import { createHttpApp, TARGETS, type HttpTestApp } from '../http/support/http-app.js';
+import { MemoryWsAdapter, MemoryWsClient } from '../http/support/memory-ws.adapter.js';
+import { seedProducts } from '../http/support/seed.js';
+import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
+import { DIALECTS, type TestDataSource } from '../support/dialects.js';
+import { dropTestDatabase } from '../support/postgres.js';
+import { StreamController, StreamGateway, StreamMessages, type Seen } from './support/stream-handlers.js';
+
+/**
+ * Transport attacks on microservices, WebSockets and HTTP.
+ *
+ * Handlers that return Observables (or streams) do their work when Nest
+ * subscribes, after the handler returned and outside the store it ran in.
+ * Each case is a message, socket event or request of tenant a whose lazy work
+ * must still run as tenant a: with the default onMissingTenant it would
+ * otherwise fail with TENANT_REQUIRED, and with 'unfiltered' it would read
+ * every tenant's rows.
+ */
+const PROTECTION = 'observable-context';
+const SEED = { a: ['A1', 'A2'], b: ['B1', 'B2'] };
+const OWN: Seen = { tenant: 'a', names: SEED.a };
+const MODES: OnMissingTenant[] = ['throw', 'unfiltered'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const microserviceTargets = DIALECTS.flatMap((dialect) => MODES.map((mode) => ({ dialect, mode, name: `${dialect.name}, ${mode}` })));
+
+describe.each(microserviceTargets)('Observable message handlers keep the tenant (TCP microservice, $name)', ({ dialect, mode }) => {
+  let db: TestDataSource;
+  let app: INestMicroservice;
+  let client: ClientProxy;
+
+  beforeAll(async () => {
+    db = await dialect.open(CATALOG_ENTITIES);
+    await seedProducts(db.dataSource, SEED);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
+        TypeOrmModule.forFeature(CATALOG_ENTITIES),
+        TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: mode }),
+      ],
+      controllers: [StreamMessages],
+    }).compile();
+    const port = await freePort();
+    app = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    app.useLogger(false);
+    await app.listen();
+    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+    if (db?.database) await dropTestDatabase(db.database);
+  });
+
+  const all = (pattern: string, data: unknown) => lastValueFrom(client.send<Seen>(pattern, data).pipe(toArray()));
+
+  it(`[${PROTECTION}] a message for tenant a whose handler queries after a timer`, async () => {
+    expect(await all('lazy.timer', { tenantId: 'a' })).toEqual([OWN]);
+  });
+
+  it(`[${PROTECTION}] a message for tenant a (in its headers) whose handler queries after a delayed emission`, async () => {
+    expect(await all('lazy.delay', { headers: { 'x-tenant-id': 'a' } })).toEqual([OWN]);
+  });
+
+  it(`[${PROTECTION}] a message for tenant a whose handler defers its query to subscription`, async () => {
+    expect(await all('lazy.defer', { tenantId: 'a' })).toEqual([OWN]);
+  });
+
+  it(`[${PROTECTION}] a message for tenant a answered by several emissions, one query each`, async () => {
+    expect(await all('lazy.ticks', { tenantId: 'a' })).toEqual([OWN, OWN, OWN]);
+  });
+
+  // HTTP refuses `x-tenant-id` sent twice with 400; message headers are plain objects whose names may differ in case only.
+  it.each([
+    ['x-tenant-id: a beside X-Tenant-Id: b', { 'x-tenant-id': 'a', 'X-Tenant-Id': 'b' }],
+    ['X-TENANT-ID: b before x-tenant-id: a', { 'X-TENANT-ID': 'b', 'x-tenant-id': 'a' }],
+    ['three spellings naming a, a and b', { 'x-tenant-id': 'a', 'X-Tenant-ID': 'a', 'x-TENANT-id': 'b' }],
+  ])('[message-header-conflict] message headers %s are refused with 400, never one picked', async (_name, headers) => {
+    await expect(all('lazy.defer', { headers })).rejects.toMatchObject({ statusCode: 400, code: 'TENANT_INVALID' });
+  });
+
+  it('[regression] one header name in any case still names the tenant', async () => {
+    expect(await all('lazy.defer', { headers: { 'X-Tenant-Id': 'a' } })).toEqual([OWN]);
+  });
+});
+
+const wsTargets = DIALECTS.flatMap((dialect) =>
+  MODES.map((mode) => ({
+    target: { adapter: 'express' as const, dialect, name: `express/${dialect.name}` },
+    mode,
+    name: `${dialect.name}, ${mode}`,
+  })),
+);
+
+describe.each(wsTargets)('Observable gateway handlers keep the tenant (WebSocket, $name)', ({ target, mode }) => {
+  let t: HttpTestApp;
+  const adapter = new MemoryWsAdapter();
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      providers: [StreamGateway],
+      tenancy: { onMissingTenant: mode },
+      configure: (app) => app.useWebSocketAdapter(adapter),
+    });
+    await seedProducts(t.dataSource, SEED);
+  });
+  afterAll(() => t?.close());
+
+  const send = (message: string) => adapter.servers[0].connect(new MemoryWsClient({ headers: { 'x-tenant-id': 'a' } })).send(message);
+
+  it(`[${PROTECTION}] a socket of tenant a whose handler queries after a timer`, async () => {
+    expect(await send('lazy.timer')).toEqual({ event: 'seen', data: OWN });
+  });
+
+  it(`[${PROTECTION}] a socket of tenant a whose handler queries after a delayed emission`, async () => {
+    expect(await send('lazy.delay')).toEqual({ event: 'seen', data: OWN });
+  });
+
+  it(`[${PROTECTION}] a socket of tenant a whose handler defers its query to subscription`, async () => {
+    expect(await send('lazy.defer')).toEqual({ event: 'seen', data: OWN });
+  });
+});
+
+/**
+ * HTTP requests are scoped either by the global TenantGuard, or (globalGuard:
+ * false) by TenantInterceptor alone, with no CLS middleware opening a store
+ * first. The guard's cases are kept as a regression check; the
+ * interceptor's are the attack.
+ */
+const PIPELINES = ['guard', 'interceptor'] as const;
+const httpTargets = TARGETS.flatMap((target) =>
+  MODES.flatMap((mode) => PIPELINES.map((pipeline) => ({ target, mode, pipeline, name: `${target.name}, ${mode}, ${pipeline}` }))),
+);
+
+describe.each(httpTargets)('Observable and streamed HTTP responses keep the tenant ($name)', ({ target, mode, pipeline }) => {
+  let t: HttpTestApp;
+  const tag = pipeline === 'interceptor' ? `[${PROTECTION}]` : '[regression]';
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      controllers: [StreamController],
+      tenancy: { onMissingTenant: mode, globalGuard: pipeline === 'guard' },
+      providers: pipeline === 'interceptor' ? [{ provide: APP_INTERCEPTOR, useExisting: TenantInterceptor }] : [],
+      // No CLS middleware: the tenancy pipeline opens each request's store itself.
+      imports: [ClsModule.forRoot({ global: true })],
+      tenancyModule: { registerClsModule: false },
+    });
+    await seedProducts(t.dataSource, SEED);
+  });
+  afterAll(() => t?.close());
+
+  const get = (path: string) => request(t.server).get(path).set('x-tenant-id', 'a');
+  const lines = (text: string, prefix = '') =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(prefix) && line.length > prefix.length)
+      .map((line) => JSON.parse(line.slice(prefix.length)) as Seen);
+
+  it(`${tag} a request of tenant a whose Observable queries after a timer`, async () => {
+    const res = await get('/lazy/timer');
+    expect([res.status, res.body]).toEqual([200, OWN]);
+  });
+
+  it(`${tag} a request of tenant a whose Observable queries after a delayed emission`, async () => {
+    const res = await get('/lazy/delay');
+    expect([res.status, res.body]).toEqual([200, OWN]);
+  });
+
+  it(`${tag} a request of tenant a whose Observable defers its query to subscription`, async () => {
+    const res = await get('/lazy/defer');
+    expect([res.status, res.body]).toEqual([200, OWN]);
+  });
+
+  it(`${tag} server-sent events of tenant a, one query per event`, async () => {
+    const res = await get('/lazy/sse')
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
+    expect(lines(res.body as string, 'data: ')).toEqual([OWN, OWN, OWN]);
+  });
+
+  it(`${tag} a StreamableFile of tenant a produced while the response is written`, async () => {
+    const res = await get('/lazy/file')
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
+    expect(lines(res.body as string)).toEqual([OWN, OWN]);
+  });
+});
