@@ -150,6 +150,21 @@ const cls = () =>
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
+  // Named tables, junction writes and late context (test/security/orm-*-attacks.spec.ts).
+  {
+    // A table named by a string is taken as TypeORM finds it: 'Products' or 'public.products' stay bare tables.
+    protection: 'table-name-resolve',
+    file: 'libs/tenancy/src/typeorm/table-reference.patch.ts',
+    find: "return reference.kind === 'entity' ? reference.metadata.target : target;",
+    replace: 'return target;',
+  },
+  {
+    // Another tenant's schema, a shared copy or a database-qualified name of a tenant table is let through.
+    protection: 'table-name-refuse',
+    file: 'libs/tenancy/src/typeorm/table-reference.patch.ts',
+    find: "if (reference.kind === 'other') continue;",
+    replace: 'continue;',
+  },
 ];
 
 interface Result {

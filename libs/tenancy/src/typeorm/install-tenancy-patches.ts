@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { patchDeadConnectionRelease } from './dead-connection.patch.js';
 import { patchReadFilter } from './read-filter.patch.js';
+import { patchTableReferences } from './table-reference.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
@@ -24,6 +25,7 @@ export function installTenancyPatches(): void {
   installed = true;
   patchReadFilter();
   patchWriteGuards();
+  patchTableReferences();
   patchDeadConnectionRelease();
   patchSubscriberRegistration();
 }
