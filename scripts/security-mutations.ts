@@ -165,6 +165,27 @@ const cls = () =>
     find: "if (reference.kind === 'other') continue;",
     replace: 'continue;',
   },
+  {
+    // RelationQueryBuilder set/add/remove trust the ids given to of() and to the call.
+    protection: 'relation-ownership',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'if (!isManyToManyAdd) await guardRelationWrite(this, operation, value);',
+    replace: 'void isManyToManyAdd;',
+  },
+  {
+    // A junction INSERT (add(), save() of either side) links any row it is given.
+    protection: 'junction-insert-guard',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'await guardJunctionInsert(internals(this));',
+    replace: '',
+  },
+  {
+    // Junction tables read or deleted directly see every tenant's links.
+    protection: 'junction-filter',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'const conditions = junctionConditions(internals(this));',
+    replace: 'const conditions: string[] = [];',
+  },
 ];
 
 interface Result {

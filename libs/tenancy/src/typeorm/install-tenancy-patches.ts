@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { patchDeadConnectionRelease } from './dead-connection.patch.js';
+import { patchJunctionGuards } from './junction-guard.patch.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { patchTableReferences } from './table-reference.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
@@ -26,6 +27,7 @@ export function installTenancyPatches(): void {
   patchReadFilter();
   patchWriteGuards();
   patchTableReferences();
+  patchJunctionGuards();
   patchDeadConnectionRelease();
   patchSubscriberRegistration();
 }
