@@ -1,4 +1,4 @@
-import { InsertQueryBuilder, QueryBuilder, RelationQueryBuilder, type ObjectLiteral, type QueryRunner } from 'typeorm';
+import { InsertQueryBuilder, QueryBuilder, RelationQueryBuilder, type QueryRunner } from 'typeorm';
 import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
