@@ -186,6 +186,13 @@ const cls = () =>
     find: 'const conditions = junctionConditions(internals(this));',
     replace: 'const conditions: string[] = [];',
   },
+  {
+    // Junction tables get no Row-Level Security policies: raw SQL sees and writes every tenant's links.
+    protection: 'junction-rls',
+    file: 'libs/tenancy/src/rls/rls-tables.ts',
+    find: 'return [...tables.values(), ...tenantJunctionRlsTables(dataSource)];',
+    replace: 'return [...tables.values()];',
+  },
 ];
 
 interface Result {
