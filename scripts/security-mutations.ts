@@ -193,6 +193,20 @@ const cls = () =>
     find: 'return [...tables.values(), ...tenantJunctionRlsTables(dataSource)];',
     replace: 'return [...tables.values()];',
   },
+  {
+    // A subquery built inside a bypass carries no mark: it runs unfiltered inside whatever tenant executes it later.
+    protection: 'late-context',
+    file: 'libs/tenancy/src/typeorm/late-context.ts',
+    find: 'return [UNFILTERED_CONDITION];',
+    replace: 'return [];',
+  },
+  {
+    // queryRunner.clearTable() truncates every tenant's rows from inside a tenant.
+    protection: 'clear-table-guard',
+    file: 'libs/tenancy/src/typeorm/clear-table.guard.ts',
+    find: 'guardClearTable(this, runner);',
+    replace: '',
+  },
 ];
 
 interface Result {

@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { refuseExplainInTenant } from './explain-guard.js';
 import type { PgModule, PgQueryClass } from './pg-internals.js';
 import { hookQueryRunner } from './rls-query-runner.hook.js';
 import { syncTenantRls, syncTenantRlsAfterSchemaSync } from './sync-tenant-rls.js';
@@ -39,6 +40,7 @@ export async function installTenantRls(dataSource: DataSource): Promise<void> {
     driver.createQueryRunner = (mode) => {
       const runner = createQueryRunner(mode);
       hookQueryRunner(runner, Query);
+      refuseExplainInTenant(runner);
       return runner;
     };
     syncTenantRlsAfterSchemaSync(dataSource);

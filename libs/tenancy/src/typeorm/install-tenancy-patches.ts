@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
+import { patchClearTable } from './clear-table.guard.js';
 import { patchDeadConnectionRelease } from './dead-connection.patch.js';
 import { patchJunctionGuards } from './junction-guard.patch.js';
+import { patchLateContext } from './late-context.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { patchTableReferences } from './table-reference.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
@@ -28,6 +30,8 @@ export function installTenancyPatches(): void {
   patchWriteGuards();
   patchTableReferences();
   patchJunctionGuards();
+  patchLateContext();
+  patchClearTable();
   patchDeadConnectionRelease();
   patchSubscriberRegistration();
 }

@@ -3,6 +3,8 @@ import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import { unfilteredMark } from './late-context.js';
+import { prependConditions } from './where-conditions.js';
 import { scopedJunctionKeys } from './junction-metadata.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { assertTenantOwns } from './tenant-ownership.js';
@@ -42,7 +44,11 @@ function junctionConditions(qb: QueryBuilderInternals): string[] {
     for (const key of scopedJunctionKeys(junction)) {
       const owner = key.referencedEntityMetadata;
       const column = tenantColumnOf(owner);
-      if (!column || resolveTenantScope(qb.dataSource, owner, 'a junction table query').kind !== 'tenant') continue;
+      if (!column) continue;
+      if (resolveTenantScope(qb.dataSource, owner, 'a junction table query').kind !== 'tenant') {
+        conditions.push(...unfilteredMark());
+        continue;
+      }
       const o = qb.escape('tenancy_owner');
       const joins = key.columns.map(
         (junctionColumn, i) =>
@@ -88,12 +94,8 @@ export function patchJunctionGuards(): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
-    const where = createWhereExpression.call(this);
     const conditions = junctionConditions(internals(this));
-    if (conditions.length === 0) return where;
-    const junction = conditions.join(' AND ');
-    const at = where.indexOf(' WHERE ');
-    return at === -1 ? `${where} WHERE ${junction}` : `${where.slice(0, at)} WHERE ${junction} AND (${where.slice(at + ' WHERE '.length)})`;
+    return prependConditions(createWhereExpression.call(this), conditions);
   };
 
   const insert = InsertQueryBuilder.prototype as unknown as Proto;

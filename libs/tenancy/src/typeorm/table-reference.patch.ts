@@ -1,6 +1,8 @@
 import { InsertQueryBuilder, QueryBuilder, SelectQueryBuilder } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import { unfilteredMark } from './late-context.js';
+import { prependConditions } from './where-conditions.js';
 import { resolveTableReference } from './table-reference.js';
 import { resolveTenantScope } from './tenant-scope.js';
 
@@ -19,19 +21,25 @@ function entityFor(qb: QueryBuilderInternals, target: unknown): unknown {
  * another schema, another tenant's schema, SQLite's temp...): nothing can
  * filter or stamp it, so only a bypass (or the 'unfiltered' opt-out with no
  * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
+ * Returns the late-context marks for the aliases a bypass let through.
  */
-export function assertNamedTables(qb: QueryBuilderInternals): void {
+export function assertNamedTables(qb: QueryBuilderInternals): string[] {
+  const marks: string[] = [];
   for (const alias of qb.expressionMap.aliases) {
     if (alias.hasMetadata || alias.subQuery || typeof alias.tablePath !== 'string') continue;
     const reference = resolveTableReference(qb.dataSource, alias.tablePath);
     if (reference.kind === 'other') continue;
     const scope = resolveTenantScope(qb.dataSource, reference.metadata, `a query on table "${alias.tablePath}"`);
-    if (scope.kind !== 'tenant') continue;
+    if (scope.kind !== 'tenant') {
+      marks.push(...unfilteredMark());
+      continue;
+    }
     throw new TenantIsolationError(
       'TENANT_UNSUPPORTED_QUERY',
       `Table "${alias.tablePath}" holds tenant rows of "${reference.metadata.name}" but is not where that entity lives (another schema, another tenant's schema or a shared copy), so the tenant filter cannot cover it. Name the entity (from(${reference.metadata.name})) instead, or run deliberate cross-tenant SQL inside bypassTenantFilter().`,
     );
   }
+  return marks;
 }
 
 /**
@@ -55,10 +63,10 @@ export function patchTableReferences(): void {
     return join.call(this, direction, entity, ...rest);
   };
 
-  const createWhereExpression = base.createWhereExpression;
+  const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
-    assertNamedTables(internals(this));
-    return createWhereExpression.call(this);
+    const marks = assertNamedTables(internals(this));
+    return prependConditions(createWhereExpression.call(this), marks);
   };
 
   // Before execute() too, so that a refused insert sends no SQL at all.
