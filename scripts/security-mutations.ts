@@ -207,6 +207,13 @@ const cls = () =>
     find: 'guardClearTable(this, runner);',
     replace: '',
   },
+  {
+    // Under RLS, EXPLAIN (ANALYZE) inside a tenant reports how many rows the policies hid.
+    protection: 'explain-guard',
+    file: 'libs/tenancy/src/rls/install-tenant-rls.ts',
+    find: 'refuseExplainInTenant(runner);',
+    replace: '',
+  },
 ];
 
 interface Result {

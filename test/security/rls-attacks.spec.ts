@@ -64,3 +64,55 @@ describe('RLS junction-table attacks (postgres)', () => {
     expect(await bypassTenantFilter(() => fx.app.query(`SELECT count(*)::int AS n FROM product_tags`))).toEqual([{ n: 3 }]);
   });
 });
+
+/**
+ * Counting other tenants' rows through the planner (PostgreSQL only): under
+ * RLS, EXPLAIN ANALYZE reports the rows the policy removed and EXPLAIN the
+ * estimates over the whole table. `explain-guard`: refused inside a tenant.
+ */
+describe('RLS EXPLAIN side channel (postgres)', () => {
+  let fx: RlsFixture;
+  beforeAll(async () => {
+    fx = await openRlsFixture();
+    await fx.db.superuser(`INSERT INTO products (name, sku, tenant_id) SELECT 'B' || g, 'S-' || g, 'b' FROM generate_series(1, 40) g`);
+    await fx.db.superuser(`INSERT INTO products (name, sku, tenant_id) VALUES ('A1', 'S-1', 'a')`);
+  });
+  afterAll(async () => fx?.close());
+  const asA = <T>(fn: () => Promise<T>) => runWithTenant('a', fn);
+  const refused = expect.objectContaining({ code: 'TENANT_UNSUPPORTED_QUERY' });
+
+  const ATTEMPTS: Array<{ name: string; run(): Promise<unknown> }> = [
+    { name: 'EXPLAIN ANALYZE over the scoped table', run: () => fx.app.query(`EXPLAIN ANALYZE SELECT * FROM products`) },
+    {
+      name: 'lower-case explain after a comment, JSON format',
+      run: () => fx.app.query(`/* report */ explain (analyze, format json) select count(*) from products`),
+    },
+    {
+      name: 'EXPLAIN as the second statement of a simple query',
+      run: () => fx.app.query(`SELECT 1; EXPLAIN ANALYZE SELECT * FROM products`),
+    },
+    {
+      name: "EXPLAIN of the ORM's own filtered query",
+      run: () => {
+        const [sql, parameters] = fx.app.getRepository('products').createQueryBuilder('p').getQueryAndParameters();
+        return fx.app.query(`EXPLAIN ANALYZE ${sql}`, parameters);
+      },
+    },
+    {
+      name: 'EXPLAIN inside a transaction',
+      run: () => fx.app.transaction((m) => m.query(`EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM products WHERE price >= 0`)),
+    },
+  ];
+
+  for (const attempt of ATTEMPTS) {
+    it(`[explain-guard] ${attempt.name}`, async () => {
+      await expect(asA(() => attempt.run())).rejects.toEqual(refused);
+    });
+  }
+
+  it('a bypass may EXPLAIN; a quoted identifier named "explain" is not the command', async () => {
+    const plan: Array<Record<string, string>> = await bypassTenantFilter(() => fx.app.query(`EXPLAIN SELECT * FROM products`));
+    expect(plan.length).toBeGreaterThan(0);
+    expect(await asA(() => fx.app.query(`SELECT 1 AS "explain"`))).toEqual([{ explain: 1 }]);
+  });
+});
