@@ -312,6 +312,70 @@ const cls = () =>
     find: "  if (metadata.tableType === 'closure-junction') return isTenantScoped(metadata.parentClosureEntityMetadata);",
     replace: '',
   },
+  // Named tables, junction writes and late context (test/security/orm-*-attacks.spec.ts).
+  {
+    // A table named by a string is taken as TypeORM finds it: 'Products' or 'public.products' stay bare tables.
+    protection: 'table-name-resolve',
+    file: 'libs/tenancy/src/typeorm/table-reference.patch.ts',
+    find: "return reference.kind === 'entity' ? reference.metadata.target : target;",
+    replace: 'return target;',
+  },
+  {
+    // Another tenant's schema, a shared copy or a database-qualified name of a tenant table is let through.
+    protection: 'table-name-refuse',
+    file: 'libs/tenancy/src/typeorm/table-reference.patch.ts',
+    find: "if (reference.kind === 'other') continue;",
+    replace: 'continue;',
+  },
+  {
+    // RelationQueryBuilder set/add/remove trust the ids given to of() and to the call.
+    protection: 'relation-ownership',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'if (!isManyToManyAdd) await guardRelationWrite(this, operation, value);',
+    replace: 'void isManyToManyAdd;',
+  },
+  {
+    // A junction INSERT (add(), save() of either side) links any row it is given.
+    protection: 'junction-insert-guard',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'await guardJunctionInsert(internals(this));',
+    replace: '',
+  },
+  {
+    // Junction tables read or deleted directly see every tenant's links.
+    protection: 'junction-filter',
+    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
+    find: 'const conditions = junctionConditions(internals(this));',
+    replace: 'const conditions: string[] = [];',
+  },
+  {
+    // Junction tables get no Row-Level Security policies: raw SQL sees and writes every tenant's links.
+    protection: 'junction-rls',
+    file: 'libs/tenancy/src/rls/rls-tables.ts',
+    find: 'return [...tables.values(), ...tenantJunctionRlsTables(dataSource)];',
+    replace: 'return [...tables.values()];',
+  },
+  {
+    // A subquery built inside a bypass carries no mark: it runs unfiltered inside whatever tenant executes it later.
+    protection: 'late-context',
+    file: 'libs/tenancy/src/typeorm/late-context.ts',
+    find: 'return [UNFILTERED_CONDITION];',
+    replace: 'return [];',
+  },
+  {
+    // queryRunner.clearTable() truncates every tenant's rows from inside a tenant.
+    protection: 'clear-table-guard',
+    file: 'libs/tenancy/src/typeorm/clear-table.guard.ts',
+    find: 'guardClearTable(this, runner);',
+    replace: '',
+  },
+  {
+    // Under RLS, EXPLAIN (ANALYZE) inside a tenant reports how many rows the policies hid.
+    protection: 'explain-guard',
+    file: 'libs/tenancy/src/rls/install-tenant-rls.ts',
+    find: 'refuseExplainInTenant(runner);',
+    replace: '',
+  },
 ];
 
 interface Result {

@@ -33,7 +33,7 @@ describe('RLS: policies created by synchronize', () => {
       { table: 'categories', enabled: false, forced: false, policies: null },
       { table: 'notes', enabled: true, forced: true, policies },
       { table: 'organizations', enabled: false, forced: false, policies: null },
-      { table: 'product_tags', enabled: false, forced: false, policies: null },
+      { table: 'product_tags', enabled: true, forced: true, policies },
       { table: 'products', enabled: true, forced: true, policies },
       { table: 'reviews', enabled: true, forced: true, policies },
       { table: 'tags', enabled: true, forced: true, policies },
@@ -58,6 +58,7 @@ describe('RLS: policies created by synchronize', () => {
     await syncTenantRls(fx.owner);
     expect((await security()).filter((table) => table.enabled).map((table) => table.table)).toEqual([
       'notes',
+      'product_tags',
       'products',
       'reviews',
       'tags',

@@ -244,8 +244,11 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
       expect(await asA(() => ds.getRepository(Review).count())).toBe(0);
       expect(await runWithTenant('b', () => ds.getRepository(Review).count())).toBe(1);
     });
-    it('RelationQueryBuilder cannot attach a foreign child', async () => {
-      await asA(() => ds.createQueryBuilder().relation(Product, 'reviews').of(seed.a1.id).add(seed.rb1.id));
+    it('RelationQueryBuilder cannot attach a foreign child: refused before the UPDATE', async () => {
+      await refused(
+        () => asA(() => ds.createQueryBuilder().relation(Product, 'reviews').of(seed.a1.id).add(seed.rb1.id)),
+        'TENANT_MISMATCH',
+      );
       const rb1 = await all(() => ds.getRepository(Review).findOneOrFail({ where: { id: seed.rb1.id }, relations: { product: true } }));
       expect(rb1.product?.id).toBe(seed.b1.id);
     });

@@ -67,7 +67,7 @@ export { CustomTenantResolver, type TenantResolverFn } from './http/resolvers/cu
 export { installTenantRls } from './rls/install-tenant-rls.js';
 export { syncTenantRls } from './rls/sync-tenant-rls.js';
 export { enableTenantRls, disableTenantRls, bypassTenantRls } from './rls/enable-tenant-rls.migration.js';
-export { tenantRlsStatements, type TenantRlsStatements, type TenantRlsTable } from './rls/rls-policy.js';
+export { tenantRlsStatements, type TenantRlsOwner, type TenantRlsStatements, type TenantRlsTable } from './rls/rls-policy.js';
 export { tenantRlsTables } from './rls/rls-tables.js';
 export { generateTenantRlsMigration, type TenantRlsMigrationOptions } from './rls/rls-migration.generator.js';
 export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-settings.js';

@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
+import { refuseExplainInTenant } from './explain-guard.js';
 import type { PgModule, PgQueryClass } from './pg-internals.js';
 import { assertPartitionsProtected } from './rls-partitions.check.js';
 import { hookQueryRunner } from './rls-query-runner.hook.js';
@@ -45,6 +46,7 @@ export async function installTenantRls(dataSource: DataSource): Promise<void> {
     driver.createQueryRunner = (mode) => {
       const runner = createQueryRunner(mode);
       hookQueryRunner(runner, Query);
+      refuseExplainInTenant(runner);
       return runner;
     };
     syncTenantRlsAfterSchemaSync(dataSource);

@@ -11,6 +11,20 @@ export interface TenantRlsTable {
   schema?: string;
   /** Default `tenant_id`; must match `@TenantScoped({ column })`. */
   column?: string;
+  /**
+   * For a junction table (no tenant column): the scoped tables its rows link.
+   * A row is visible and writable when every linked scoped row is, so the
+   * owners' own policies decide; `column` is then unused.
+   */
+  owners?: TenantRlsOwner[];
+}
+
+/** A scoped table a junction table points at, and the column pairs of that foreign key. */
+export interface TenantRlsOwner {
+  table: string;
+  schema?: string;
+  /** `{ junction: "productsId", owner: "id" }` for each column of the foreign key. */
+  columns: Array<{ junction: string; owner: string }>;
 }
 
 export interface TenantRlsStatements {
@@ -33,12 +47,27 @@ export function tenantRlsPredicate(column: string): string {
   );
 }
 
+/**
+ * The junction row's check: each linked scoped row exists as the current role
+ * sees it, i.e. through that table's own tenant policy (policies apply inside
+ * a policy's sub-select too). A link to another tenant's row is invisible and
+ * cannot be inserted, updated or deleted.
+ */
+export function junctionRlsPredicate(target: TenantRlsTable, owners: TenantRlsOwner[]): string {
+  const self = quoteIdentifier(target.table);
+  const owner = quoteIdentifier('tenancy_owner');
+  const exists = owners.map((entry) => {
+    const on = entry.columns.map((pair) => `${owner}.${quoteIdentifier(pair.owner)} = ${self}.${quoteIdentifier(pair.junction)}`);
+    return `EXISTS (SELECT 1 FROM ${quoteTablePath(entry.table, entry.schema)} ${owner} WHERE ${on.join(' AND ')})`;
+  });
+  return `(${exists.join(' AND ')})`;
+}
+
 /** Stands for the table in statement templates; quoteIdentifier refuses NUL, so no real name contains it. */
 const TABLE = '\u0000table\u0000';
 const DO_TAG = '$tenancy_partitions$';
 
-function templates(column: string): TenantRlsStatements {
-  const check = tenantRlsPredicate(column);
+function templates(check: string): TenantRlsStatements {
   const drops = Object.values(RLS_POLICIES).map((name) => `DROP POLICY IF EXISTS ${quoteIdentifier(name)} ON ${TABLE}`);
   const policy = (name: string, clause: string) => `CREATE POLICY ${quoteIdentifier(name)} ON ${TABLE} ${clause}`;
   return {
@@ -90,7 +119,10 @@ END ${DO_TAG}`;
  */
 export function tenantRlsStatements(target: TenantRlsTable): TenantRlsStatements {
   const table = quoteTablePath(target.table, target.schema);
-  const { up, down } = templates(target.column ?? DEFAULT_TENANT_COLUMN);
+  const check = target.owners?.length
+    ? junctionRlsPredicate(target, target.owners)
+    : tenantRlsPredicate(target.column ?? DEFAULT_TENANT_COLUMN);
+  const { up, down } = templates(check);
   const onTable = (sql: string) => sql.replaceAll(TABLE, table);
   return {
     up: [...up.map(onTable), forEachPartition(table, up)],

@@ -1,9 +1,13 @@
 import { DataSource, EntityManager, InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
-import { patchDeadConnectionRelease } from './dead-connection.patch.js';
 import { markPatched } from './patch-marks.js';
 import { assertScopedEntityShapes } from './scoped-entity-shapes.js';
+import { patchClearTable } from './clear-table.guard.js';
+import { patchDeadConnectionRelease } from './dead-connection.patch.js';
+import { patchJunctionGuards } from './junction-guard.patch.js';
+import { patchLateContext } from './late-context.js';
 import { patchReadFilter } from './read-filter.patch.js';
+import { patchTableReferences } from './table-reference.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
@@ -28,6 +32,10 @@ export function installTenancyPatches(): void {
   installed = true;
   patchReadFilter();
   patchWriteGuards();
+  patchTableReferences();
+  patchJunctionGuards();
+  patchLateContext();
+  patchClearTable();
   patchDeadConnectionRelease();
   patchSubscriberRegistration();
   // What the bind-time preflight looks for on the classes a DataSource really uses.

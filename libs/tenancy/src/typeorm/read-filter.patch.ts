@@ -6,6 +6,7 @@ import { internals, type JoinTree, type QueryBuilderInternals } from './query-bu
 import { tenantColumnOf } from './tenant-metadata.js';
 import { tenantCondition } from './tenant-condition.js';
 import { resolveTenantScope } from './tenant-scope.js';
+import { unfilteredMark } from './late-context.js';
 
 const OPERATION: Record<string, string> = {
   select: 'a read',
@@ -29,8 +30,8 @@ function whereConditions(qb: QueryBuilderInternals): string[] {
     const column = tenantColumnOf(metadata);
     if (!column || !metadata) continue;
     const scope = resolveTenantScope(qb.dataSource, metadata, OPERATION[map.queryType] ?? 'a query');
-    if (scope.kind !== 'tenant') continue;
-    conditions.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
+    if (scope.kind !== 'tenant') conditions.push(...unfilteredMark());
+    else conditions.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
   }
   return conditions;
 }
@@ -77,9 +78,10 @@ export function patchReadFilter(): void {
     const column = tenantColumnOf(metadata);
     if (!column || !metadata) return createJoinTree.call(this, tree);
     const scope = resolveTenantScope(qb.dataSource, metadata, 'a join');
-    if (scope.kind !== 'tenant') return createJoinTree.call(this, tree);
+    const conditions = scope.kind === 'tenant' ? [tenantCondition(qb, column, join.alias.name)] : unfilteredMark();
+    if (conditions.length === 0) return createJoinTree.call(this, tree);
     const own = join.condition;
-    const tenant = tenantCondition(qb, column, join.alias.name);
+    const tenant = conditions.join(' AND ');
     join.condition = own ? `(${own}) AND ${tenant}` : tenant;
     try {
       return createJoinTree.call(this, tree);

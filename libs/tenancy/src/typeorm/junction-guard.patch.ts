@@ -1,0 +1,117 @@
+import { InsertQueryBuilder, QueryBuilder, RelationQueryBuilder, type QueryRunner } from 'typeorm';
+import type { Alias } from 'typeorm/query-builder/Alias.js';
+import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata.js';
+import { TENANT_QUERY_PARAMETER } from '../constants.js';
+import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import { unfilteredMark } from './late-context.js';
+import { prependConditions } from './where-conditions.js';
+import { scopedJunctionKeys } from './junction-metadata.js';
+import { tenantColumnOf } from './tenant-metadata.js';
+import { assertTenantOwns } from './tenant-ownership.js';
+import { resolveTenantScope } from './tenant-scope.js';
+
+type Method = (...args: unknown[]) => unknown;
+type Proto = Record<string, Method>;
+
+interface RelationBuilderInternals extends QueryBuilderInternals {
+  readonly queryRunner?: QueryRunner;
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * A junction row has no tenant column: it is the tenant's when the scoped
+ * row(s) it links are. Reading or deleting junction rows directly (TypeORM
+ * does both for save(): it loads the relation ids from the junction table,
+ * then deletes the links that went missing) keeps only rows whose scoped
+ * side belongs to the tenant, so a link from a shared row to another tenant's
+ * row is neither seen nor deleted.
+ */
+function junctionConditions(qb: QueryBuilderInternals): string[] {
+  const map = qb.expressionMap;
+  const aliases =
+    map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
+  const conditions: string[] = [];
+  for (const alias of aliases) {
+    if (!alias.hasMetadata) continue;
+    const junction = alias.metadata;
+    const tablePath = (path: string) =>
+      path
+        .split('.')
+        .map((part) => qb.escape(part))
+        .join('.');
+    const self = map.aliasNamePrefixingEnabled ? qb.escape(alias.name) : tablePath(junction.tablePath);
+    for (const key of scopedJunctionKeys(junction)) {
+      const owner = key.referencedEntityMetadata;
+      const column = tenantColumnOf(owner);
+      if (!column) continue;
+      if (resolveTenantScope(qb.dataSource, owner, 'a junction table query').kind !== 'tenant') {
+        conditions.push(...unfilteredMark());
+        continue;
+      }
+      const o = qb.escape('tenancy_owner');
+      const joins = key.columns.map(
+        (junctionColumn, i) =>
+          `${o}.${qb.escape(key.referencedColumns[i].databaseName)} = ${self}.${qb.escape(junctionColumn.databaseName)}`,
+      );
+      conditions.push(
+        `EXISTS (SELECT 1 FROM ${tablePath(owner.tablePath)} ${o} WHERE ${joins.join(' AND ')} AND ${o}.${qb.escape(column.databaseName)} = :${TENANT_QUERY_PARAMETER})`,
+      );
+    }
+  }
+  return conditions;
+}
+
+/** Every scoped row a junction INSERT links must be the tenant's (RelationQueryBuilder.add(), save() of either side). */
+async function guardJunctionInsert(qb: RelationBuilderInternals): Promise<void> {
+  const metadata = qb.expressionMap.mainAlias?.hasMetadata ? qb.expressionMap.mainAlias.metadata : undefined;
+  const keys = scopedJunctionKeys(metadata);
+  if (keys.length === 0) return;
+  const valueSets = qb.getValueSets();
+  for (const key of keys) {
+    const ids = valueSets.map((valueSet) =>
+      Object.fromEntries(key.columns.map((column, i) => [key.referencedColumns[i].propertyName, column.getEntityValue(valueSet)])),
+    );
+    await assertTenantOwns(qb.dataSource, key.referencedEntityMetadata, ids, qb.queryRunner, `a link in "${metadata?.tableName}"`);
+  }
+}
+
+/**
+ * RelationQueryBuilder writes by id: `of(x)` is the row whose relation
+ * changes, the argument the related row(s). Both must be the tenant's when
+ * their entity is scoped, or a tenant could unlink (or link, or re-point a
+ * foreign key at) another tenant's row. Many-to-many add() is checked by the
+ * junction INSERT guard.
+ */
+async function guardRelationWrite(qb: RelationBuilderInternals, operation: string, value: unknown): Promise<void> {
+  const relation: RelationMetadata = qb.expressionMap.relationMetadata;
+  const describe = `RelationQueryBuilder.${operation}() on "${relation.entityMetadata.name}.${relation.propertyPath}"`;
+  await assertTenantOwns(qb.dataSource, relation.entityMetadata, asArray(qb.expressionMap.of), qb.queryRunner, describe);
+  await assertTenantOwns(qb.dataSource, relation.inverseEntityMetadata, asArray(value), qb.queryRunner, describe);
+}
+
+export function patchJunctionGuards(): void {
+  const base = QueryBuilder.prototype as unknown as Proto;
+  const createWhereExpression = base.createWhereExpression as () => string;
+  base.createWhereExpression = function (this: unknown) {
+    const conditions = junctionConditions(internals(this));
+    return prependConditions(createWhereExpression.call(this), conditions);
+  };
+
+  const insert = InsertQueryBuilder.prototype as unknown as Proto;
+  const execute = insert.execute;
+  insert.execute = async function (this: unknown, ...args: unknown[]) {
+    await guardJunctionInsert(internals(this));
+    return execute.apply(this, args);
+  };
+
+  const relation = RelationQueryBuilder.prototype as unknown as Proto;
+  for (const operation of ['set', 'add', 'remove']) {
+    const original = relation[operation];
+    relation[operation] = async function (this: RelationBuilderInternals, value: unknown) {
+      const isManyToManyAdd = operation === 'add' && this.expressionMap.relationMetadata.isManyToMany;
+      if (!isManyToManyAdd) await guardRelationWrite(this, operation, value);
+      return original.call(this, value);
+    };
+  }
+}

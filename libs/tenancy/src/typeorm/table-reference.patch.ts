@@ -1,0 +1,84 @@
+import { InsertQueryBuilder, QueryBuilder, SelectQueryBuilder } from 'typeorm';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import { unfilteredMark } from './late-context.js';
+import { prependConditions } from './where-conditions.js';
+import { resolveTableReference } from './table-reference.js';
+import { resolveTenantScope } from './tenant-scope.js';
+
+type Method = (...args: unknown[]) => unknown;
+type Proto = Record<string, Method>;
+
+/** The entity class to use instead of a string that names a tenant table where it lives. */
+function entityFor(qb: QueryBuilderInternals, target: unknown): unknown {
+  if (typeof target !== 'string' || qb.dataSource.hasMetadata(target)) return target;
+  const reference = resolveTableReference(qb.dataSource, target);
+  return reference.kind === 'entity' ? reference.metadata.target : target;
+}
+
+/**
+ * A table alias that kept no metadata yet names a table of tenant rows (in
+ * another schema, another tenant's schema, SQLite's temp...): nothing can
+ * filter or stamp it, so only a bypass (or the 'unfiltered' opt-out with no
+ * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
+ * Returns the late-context marks for the aliases a bypass let through.
+ */
+export function assertNamedTables(qb: QueryBuilderInternals): string[] {
+  const marks: string[] = [];
+  for (const alias of qb.expressionMap.aliases) {
+    if (alias.hasMetadata || alias.subQuery || typeof alias.tablePath !== 'string') continue;
+    const reference = resolveTableReference(qb.dataSource, alias.tablePath);
+    if (reference.kind === 'other') continue;
+    const scope = resolveTenantScope(qb.dataSource, reference.metadata, `a query on table "${alias.tablePath}"`);
+    if (scope.kind !== 'tenant') {
+      marks.push(...unfilteredMark());
+      continue;
+    }
+    throw new TenantIsolationError(
+      'TENANT_UNSUPPORTED_QUERY',
+      `Table "${alias.tablePath}" holds tenant rows of "${reference.metadata.name}" but is not where that entity lives (another schema, another tenant's schema or a shared copy), so the tenant filter cannot cover it. Name the entity (from(${reference.metadata.name})) instead, or run deliberate cross-tenant SQL inside bypassTenantFilter().`,
+    );
+  }
+  return marks;
+}
+
+/**
+ * TypeORM maps a string to an entity only when it equals the entity name,
+ * table name or table path exactly; `Products`, `main.products` or
+ * `public.products` reach the same table as a bare table. Such strings are
+ * turned into the entity here, so every later guard sees its metadata.
+ */
+export function patchTableReferences(): void {
+  const base = QueryBuilder.prototype as unknown as Proto;
+  const createFromAlias = base.createFromAlias;
+  base.createFromAlias = function (this: unknown, target: unknown, ...rest: unknown[]) {
+    return createFromAlias.call(this, entityFor(internals(this), target), ...rest);
+  };
+
+  const select = SelectQueryBuilder.prototype as unknown as Proto;
+  const join = select.join;
+  select.join = function (this: unknown, direction: unknown, target: unknown, ...rest: unknown[]) {
+    // A dotted string is a relation path ("p.tags") to TypeORM, never a table.
+    const entity = typeof target === 'string' && target.includes('.') ? target : entityFor(internals(this), target);
+    return join.call(this, direction, entity, ...rest);
+  };
+
+  const createWhereExpression = base.createWhereExpression as () => string;
+  base.createWhereExpression = function (this: unknown) {
+    const marks = assertNamedTables(internals(this));
+    return prependConditions(createWhereExpression.call(this), marks);
+  };
+
+  // Before execute() too, so that a refused insert sends no SQL at all.
+  const insert = InsertQueryBuilder.prototype as unknown as Proto;
+  const createInsertExpression = insert.createInsertExpression;
+  insert.createInsertExpression = function (this: unknown) {
+    assertNamedTables(internals(this));
+    return createInsertExpression.call(this);
+  };
+  const execute = insert.execute;
+  insert.execute = async function (this: unknown, ...args: unknown[]) {
+    assertNamedTables(internals(this));
+    return execute.apply(this, args);
+  };
+}
