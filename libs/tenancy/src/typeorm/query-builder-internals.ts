@@ -5,7 +5,8 @@ import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
 /**
  * The protected members of TypeORM's query builders that the tenancy patches
  * use. Kept in one place so that a TypeORM upgrade (or a 0.3 compatibility
- * layer) has one file to check.
+ * layer) has one file to check; tenancy-internals.manifest.ts lists them for
+ * the bind-time check.
  */
 export interface QueryBuilderInternals {
   readonly dataSource: DataSource;
