@@ -21,11 +21,10 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 
 /**
  * A junction row has no tenant column: it is the tenant's when the scoped
- * row(s) it links are. Reading or deleting junction rows directly (TypeORM
- * does both for save(): it loads the relation ids from the junction table,
- * then deletes the links that went missing) keeps only rows whose scoped
- * side belongs to the tenant, so a link from a shared row to another tenant's
- * row is neither seen nor deleted.
+ * row(s) it links are. Reading or deleting junction rows directly (by table
+ * name, by the junction entity, or save() deleting the links that went
+ * missing) keeps only rows whose scoped side belongs to the tenant, so a link
+ * from a shared row to another tenant's row is neither seen nor deleted.
  */
 function junctionConditions(qb: QueryBuilderInternals): string[] {
   const map = qb.expressionMap;
