@@ -13,6 +13,7 @@ Commands (schema strategy, PostgreSQL):
   create <tenantId...>          create tenant schemas and their tables
   provision --count N           create N tenants named <name-prefix>0001...
   drop <tenantId...>            drop tenant schemas (CASCADE)
+  adopt <tenantId...>           mark existing schemas as tenants' (created before schemas were marked)
   migrate [--concurrency N]     bring every tenant schema up to the entities
   export <tenantId> --out F     write one tenant's rows to a JSON file
   import <file> [--as id]       restore an export, under a new tenant id if given
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
       case 'drop':
         for (const id of args) await manager.dropTenantSchema(id);
         console.log(`dropped ${args.length} tenant schema(s)`);
+        break;
+      case 'adopt':
+        for (const id of args) await manager.adoptTenantSchema(id);
+        console.log(`adopted ${args.length} tenant schema(s)`);
         break;
       case 'migrate': {
         const total = (await manager.listTenantSchemas()).length;
