@@ -29,7 +29,11 @@ export async function assertPartitionsProtected(dataSource: DataSource): Promise
   const paths = tenantRlsTables(dataSource).map((table) => quoteTablePath(table.table, table.schema));
   if (paths.length === 0) return;
   const policies = Object.values(RLS_POLICIES);
-  const rows: Array<{ parent: string; partition: string }> = await dataSource.query(UNPROTECTED_PARTITIONS, [paths, policies, policies.length]);
+  const rows: Array<{ parent: string; partition: string }> = await dataSource.query(UNPROTECTED_PARTITIONS, [
+    paths,
+    policies,
+    policies.length,
+  ]);
   if (rows.length === 0) return;
   const list = rows.map((row) => `${row.partition} (of ${row.parent})`).join(', ');
   throw new TenancyConfigurationError(
