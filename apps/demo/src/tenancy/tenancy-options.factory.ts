@@ -44,6 +44,8 @@ export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps
     ],
     // The reference's "dependency approach": the tenant must be a known, active organization.
     validateTenant: (tenantId) => organizations.isActive(tenantId),
+    // The answer depends on the tenant only (known and active), never on the caller: every caller may share it.
+    validationCache: { key: () => '' },
     canBypass,
     ...(audit ? { audit } : {}),
   };

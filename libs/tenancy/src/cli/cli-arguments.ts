@@ -7,6 +7,7 @@ Commands (schema strategy, PostgreSQL):
   create <tenantId...>          create tenant schemas and their tables
   provision --count N           create N tenants named <name-prefix>0001...
   drop <tenantId...>            drop tenant schemas (CASCADE); refuses ids that have none
+  adopt <tenantId...>           mark existing schemas as tenants' (created before schemas were marked)
   migrate [--concurrency N]     bring every tenant schema up to the entities
   export <tenantId> --out F     write one tenant's rows to a JSON file
   import <file> [--as id]       restore an export, under a new tenant id if given
@@ -31,6 +32,7 @@ export type CliCommand =
   | { name: 'create'; ids: string[] }
   | { name: 'provision'; ids: string[] }
   | { name: 'drop'; ids: string[] }
+  | { name: 'adopt'; ids: string[] }
   | { name: 'migrate' }
   | { name: 'export'; id: string; out: string }
   | { name: 'import'; file: string; as?: string };
@@ -74,6 +76,7 @@ function parseCommand(name: string, args: string[], values: Record<string, strin
       return { name };
     case 'create':
     case 'drop':
+    case 'adopt':
       if (args.length === 0) throw new UsageError(`${name} needs at least one tenant id.`);
       return { name, ids: args };
     case 'provision': {

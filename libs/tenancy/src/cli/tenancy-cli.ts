@@ -85,6 +85,10 @@ async function execute(manager: SchemaTenancyManager, args: CliArguments): Promi
       report(`dropped ${command.ids.length} tenant schema(s)`);
       return;
     }
+    case 'adopt':
+      for (const id of command.ids) await manager.adoptTenantSchema(id);
+      report(`adopted ${command.ids.length} tenant schema(s)`);
+      return;
     case 'migrate': {
       const total = (await manager.listTenantSchemas()).length;
       const bar = await progressBar(total, 'migrate');

@@ -16,6 +16,7 @@ describe("tenantErrorBody: the issue's table", () => {
     ['TENANT_MISMATCH', 403, 'Forbidden'],
     ['TENANT_MOVE', 403, 'Forbidden'],
     ['TENANT_UNSUPPORTED_QUERY', 403, 'Forbidden'],
+    ['TENANT_AUDIT_UNAVAILABLE', 503, 'Service Unavailable'],
   ] as const)('%s is %i %s', (code, statusCode, error) => {
     expect(body(code)).toEqual({ statusCode, error, code, message: expect.any(String) });
   });
