@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { patchDeadConnectionRelease } from './dead-connection.patch.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
+import { patchTenantConcurrency } from './tenant-concurrency.patch.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
 
@@ -25,6 +26,7 @@ export function installTenancyPatches(): void {
   patchReadFilter();
   patchWriteGuards();
   patchDeadConnectionRelease();
+  patchTenantConcurrency();
   patchSubscriberRegistration();
 }
 
