@@ -1,6 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEMO_BACKENDS, useDemoServer } from './support/demo-backends.js';
+import { fuzzRequest } from './support/fuzz-requests.js';
 import { rawRequest, type RawRequest, type RawResponse } from './support/raw-request.js';
+
+/** fast-check runs per backend: a few seconds each. */
+const FUZZ_RUNS = 200;
 
 const TENANT = { 'x-tenant-id': 'tenant_a' };
 
@@ -108,5 +113,28 @@ describe.each(DEMO_BACKENDS)('bad input to the demo server: $name', (backend) =>
       (response) => response.status,
     );
     expect(statuses.sort()).toEqual([204, 404]);
+  });
+
+  /**
+   * Property: whatever a client sends (random bodies, path ids and headers),
+   * the demo answers, never with a 5xx, and every error has the JSON error
+   * shape. A failure prints the request and fast-check's seed to replay it.
+   */
+  it(`fuzz: ${FUZZ_RUNS} random requests, no 5xx, every error a JSON body`, async () => {
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fuzzRequest, async (request) => {
+        const response = await send(request);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        const context = `${request.method} ${request.path}: ${response.networkError ?? response.text.slice(0, 300)}`;
+        expect(response.status, context).toBeGreaterThan(0);
+        expect(response.status, context).toBeLessThan(500);
+        if (response.status >= 400) expect(response.json, context).toMatchObject({ statusCode: response.status });
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    console.log(`fuzz on ${backend.name}: statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    // The runs must reach the handlers and the database, not stop at one refusal.
+    expect([...statuses.keys()].some((status) => status >= 200 && status < 300)).toBe(true);
   });
 });
