@@ -14,6 +14,7 @@ const BENCHES: Array<[string, string[]]> = [
   ['HTTP pipeline', [join(here, 'http-bench.js')]],
   ['Row-Level Security', [join(here, '..', 'bench-rls.js')]],
   ['strategies and scale', ['--expose-gc', join(here, 'strategy-bench.js')]],
+  ['noisy neighbour', [join(here, 'noisy-neighbour-bench.js')]],
 ];
 
 function run(args: string[]): Promise<number> {

@@ -25,6 +25,9 @@ export { LoggerAuditSink, type TenantAuditEvent, type TenantAuditSink } from './
 
 export { TenantIsolationError, type TenantIsolationErrorCode } from './errors/tenant-isolation.error.js';
 export { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
+export { TenantBusyError } from './errors/tenant-busy.error.js';
+export { DatabaseUnavailableError, type DatabaseUnavailableCode } from './errors/database-unavailable.error.js';
+export type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
 
 export { TenantScoped, type TenantScopedOptions } from './typeorm/tenant-scoped.decorator.js';
 export { TenantIndex, TenantUnique, type TenantIndexOptions } from './typeorm/tenant-index.decorator.js';
@@ -38,6 +41,7 @@ export { TenantGuard } from './http/tenant.guard.js';
 export { TenantInterceptor } from './http/tenant.interceptor.js';
 export { TenancyExceptionFilter } from './http/tenancy-exception.filter.js';
 export { tenantErrorBody, type TenantErrorBody } from './http/tenant-error-body.js';
+export { unavailableErrorBody, type UnavailableErrorBody } from './http/unavailable-error-body.js';
 export { TenantAccessService } from './http/tenant-access.service.js';
 export type { TenantDecision } from './http/tenant-decision.js';
 export { TenantValidator } from './http/tenant-validator.js';

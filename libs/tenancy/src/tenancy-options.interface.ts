@@ -1,4 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
+import type { TenantBulkheadOptions } from './concurrency/tenant-bulkhead.js';
+import type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
 import type { TenantAuditSink } from './context/tenant-audit.js';
 import type { CanBypassFn, TenantValidationCacheOptions, ValidateTenantFn } from './http/tenancy-http-options.js';
 import type { TenantResolver } from './http/tenant-resolver.interface.js';
@@ -52,6 +54,13 @@ export interface TenancyModuleOptions {
   canBypass?: CanBypassFn;
   /** `true` (default): TenantGuard and TenantInterceptor apply globally. `false`: apply them (or subclasses) yourself. */
   globalGuard?: boolean;
+  /**
+   * PostgreSQL: the most pooled connections one tenant may hold at once (a
+   * bulkhead against the noisy neighbour). Over it, work waits up to
+   * `queueTimeoutMs`, then fails with TenantBusyError (HTTP 503 TENANT_BUSY).
+   * Default off (`false`).
+   */
+  tenantConcurrency?: TenantConcurrencyOptions | false;
 }
 
 /** Static extras of forRoot / forRootAsync (known before async options resolve). */
@@ -79,4 +88,6 @@ export interface ResolvedTenancyOptions {
   validationCache: Required<Pick<TenantValidationCacheOptions, 'ttl' | 'max'>> & Pick<TenantValidationCacheOptions, 'key'>;
   canBypass: CanBypassFn | undefined;
   globalGuard: boolean;
+  /** Undefined when off. */
+  tenantConcurrency: TenantBulkheadOptions | undefined;
 }

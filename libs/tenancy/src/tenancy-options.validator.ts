@@ -1,3 +1,4 @@
+import { resolveTenantConcurrency } from './concurrency/tenant-concurrency.options.js';
 import { DEFAULT_TENANT_ID_PATTERN } from './constants.js';
 import { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from './http/tenancy-http-options.validator.js';
@@ -26,6 +27,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'allowUnauditedBypass',
   'registerClsModule',
   ...TENANCY_HTTP_OPTION_NAMES,
+  'tenantConcurrency',
 ];
 
 /** Applies defaults and fails start-up with a message naming the option to fix. */
@@ -95,5 +97,6 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     audit: options.audit,
     allowUnauditedBypass: options.allowUnauditedBypass ?? false,
     ...resolveHttpOptions(options),
+    tenantConcurrency: resolveTenantConcurrency(options.tenantConcurrency),
   };
 }

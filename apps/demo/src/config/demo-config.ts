@@ -14,6 +14,11 @@ export interface DemoConfig {
   jwtSecret: string;
   /** PostgreSQL connection pool size (POOL_SIZE); unset keeps TypeORM's default of 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL connections one tenant may hold at once (TENANT_MAX_CONNECTIONS,
+   * the library's tenantConcurrency.max); unset is half the pool, 0 turns the limit off.
+   */
+  tenantMaxConnections?: number;
 }
 
 /**
@@ -63,6 +68,15 @@ function parsePoolSize(value: string | undefined): number | undefined {
   return size;
 }
 
+function parseTenantMaxConnections(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const max = Number(value);
+  if (!Number.isInteger(max) || max < 0) {
+    throw new DemoConfigError(`TENANT_MAX_CONNECTIONS must be an integer >= 0 (0 turns the limit off); got ${JSON.stringify(value)}.`);
+  }
+  return max;
+}
+
 function sqliteFile(value: string | undefined): string {
   if (value === ':memory:') return value;
   // Absolute, so the start-up log says exactly which file holds the data.
@@ -78,5 +92,6 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     strategy: parseStrategy(env.TENANCY_STRATEGY),
     jwtSecret: parseJwtSecret(env.JWT_SECRET),
     poolSize: parsePoolSize(env.POOL_SIZE),
+    tenantMaxConnections: parseTenantMaxConnections(env.TENANT_MAX_CONNECTIONS),
   };
 }

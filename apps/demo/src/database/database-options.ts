@@ -1,5 +1,6 @@
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { DemoConfig } from '../config/demo-config.js';
+import { DATABASE_TIMEOUTS } from './database-timeouts.js';
 import { DEMO_ENTITIES } from './demo-entities.js';
 
 /**
@@ -16,7 +17,26 @@ export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqlite
   // tables in the shared schema; the seeder synchronizes afterwards instead.
   const synchronize = config.strategy === 'row';
   if (config.databaseUrl) {
-    return { type: 'postgres', url: config.databaseUrl, entities: DEMO_ENTITIES, synchronize, poolSize: config.poolSize };
+    return {
+      type: 'postgres',
+      url: config.databaseUrl,
+      entities: DEMO_ENTITIES,
+      synchronize,
+      poolSize: config.poolSize,
+      connectTimeoutMS: DATABASE_TIMEOUTS.poolAcquireMs,
+      // Session settings sent by pg at connect time, so every pooled connection has them.
+      extra: {
+        statement_timeout: DATABASE_TIMEOUTS.statementMs,
+        lock_timeout: DATABASE_TIMEOUTS.lockMs,
+        idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
+      },
+    };
   }
-  return { type: 'better-sqlite3', database: config.sqliteFile, entities: DEMO_ENTITIES, synchronize };
+  return {
+    type: 'better-sqlite3',
+    database: config.sqliteFile,
+    entities: DEMO_ENTITIES,
+    synchronize,
+    timeout: DATABASE_TIMEOUTS.sqliteBusyMs,
+  };
 }

@@ -25,7 +25,10 @@ export class OrganizationsService {
     return this.organizations.find({ order: { id: 'ASC' } });
   }
 
-  insert(id: string, name: string): Promise<Organization> {
-    return this.organizations.save(this.organizations.create({ id, name, active: true }));
+  /** insert, not save(): save() of an existing id would update it, quietly reactivating a suspended tenant. */
+  async insert(id: string, name: string): Promise<Organization> {
+    const organization = this.organizations.create({ id, name, active: true });
+    await this.organizations.insert(organization);
+    return organization;
   }
 }

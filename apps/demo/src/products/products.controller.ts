@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentTenant } from 'nestjs-tenancy';
 import { TENANT_HEADER } from '../docs/setup-swagger.js';
+import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { CreateProductDto } from './create-product.dto.js';
 import { ProductListResponseDto } from './product-list-response.dto.js';
 import { ProductResponseDto } from './product-response.dto.js';
@@ -42,7 +43,7 @@ export class ProductsController {
   @Get(':id')
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiNotFoundResponse({ description: "No such product in the current tenant (another tenant's product included)" })
-  async get(@Param('id', ParseIntPipe) id: number): Promise<ProductResponseDto> {
+  async get(@Param('id', ParseIdPipe) id: number): Promise<ProductResponseDto> {
     return ProductResponseDto.from(await this.products.get(id));
   }
 
@@ -50,7 +51,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiNotFoundResponse({ description: "No such product in the current tenant (another tenant's product included)" })
   @ApiConflictResponse({ description: 'The tenant already has a product with this SKU' })
-  async update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateProductDto): Promise<ProductResponseDto> {
+  async update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateProductDto): Promise<ProductResponseDto> {
     return ProductResponseDto.from(await this.products.update(id, dto));
   }
 
@@ -58,7 +59,7 @@ export class ProductsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: "No such product in the current tenant (another tenant's product included)" })
-  async remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+  async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.products.remove(id);
   }
 }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ProjectsService } from '../projects/projects.service.js';
 import type { CreateProductDto } from './create-product.dto.js';
-import { isUniqueViolation } from './is-unique-violation.js';
+import { isForeignKeyViolation, isUniqueViolation } from './is-unique-violation.js';
 import { Product } from './product.entity.js';
 import type { UpdateProductDto } from './update-product.dto.js';
 
@@ -28,21 +28,32 @@ export class ProductsService {
   async create(dto: CreateProductDto): Promise<Product> {
     await this.assertProjectVisible(dto.projectId);
     const product = this.products.create({ name: dto.name, price: dto.price, sku: dto.sku, projectId: dto.projectId ?? null });
-    return this.saveUnique(product);
+    return this.writeUnique(dto.sku, dto.projectId, () => this.products.save(product));
   }
 
+  /**
+   * One UPDATE ... WHERE id, never load-then-save(): save() inserts when the
+   * row is gone, so a PATCH racing a DELETE brought the deleted product back
+   * under a new id. Zero rows updated is a 404, whoever deleted it.
+   */
   async update(id: number, dto: UpdateProductDto): Promise<Product> {
-    const product = await this.get(id);
     await this.assertProjectVisible(dto.projectId);
-    if (dto.name !== undefined) product.name = dto.name;
-    if (dto.price !== undefined) product.price = dto.price;
-    if (dto.sku !== undefined) product.sku = dto.sku;
-    if (dto.projectId !== undefined) product.projectId = dto.projectId;
-    return this.saveUnique(product);
+    const changes: Partial<Pick<Product, 'name' | 'price' | 'sku' | 'projectId'>> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.price !== undefined) changes.price = dto.price;
+    if (dto.sku !== undefined) changes.sku = dto.sku;
+    if (dto.projectId !== undefined) changes.projectId = dto.projectId;
+    if (Object.keys(changes).length > 0) {
+      const { affected } = await this.writeUnique(dto.sku, dto.projectId, () => this.products.update({ id }, changes));
+      if (!affected) throw new NotFoundException(`Product ${id} not found`);
+    }
+    return this.get(id);
   }
 
+  /** One DELETE ... WHERE id: of two concurrent deletes, one is a 204 and the other a 404. */
   async remove(id: number): Promise<void> {
-    await this.products.remove(await this.get(id));
+    const { affected } = await this.products.delete({ id });
+    if (!affected) throw new NotFoundException(`Product ${id} not found`);
   }
 
   /**
@@ -55,11 +66,12 @@ export class ProductsService {
     if (!(await this.projects.findOne(projectId))) throw new NotFoundException(`Project ${projectId} not found`);
   }
 
-  private async saveUnique(product: Product): Promise<Product> {
+  private async writeUnique<T>(sku: string | undefined, projectId: number | null | undefined, write: () => Promise<T>): Promise<T> {
     try {
-      return await this.products.save(product);
+      return await write();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`SKU ${product.sku} already exists`);
+      if (isUniqueViolation(error)) throw new ConflictException(`SKU ${sku} already exists`);
+      if (isForeignKeyViolation(error)) throw new NotFoundException(`Project ${projectId} not found`);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
 import {
   HeaderTenantResolver,
+  type TenantConcurrencyOptions,
   JwtTenantResolver,
   type TenancyModuleOptions,
   type TenantAuditSink,
@@ -26,6 +27,20 @@ function canBypass({ principal }: TenantBypassContext): boolean {
   return principal.claims[ROLE_CLAIM] === ADMIN_ROLE;
 }
 
+/** TypeORM's default pool when POOL_SIZE is unset. */
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * PostgreSQL only (SQLite has one connection and no pool to share): by
+ * default a tenant may hold half the pool, so one stalled tenant leaves the
+ * other half to everyone else. Waiting 1 s for a slot, then 503 TENANT_BUSY.
+ */
+function tenantConcurrency(config: DemoConfig): TenantConcurrencyOptions | false {
+  if (!config.databaseUrl) return false;
+  const max = config.tenantMaxConnections ?? Math.floor((config.poolSize ?? DEFAULT_POOL_SIZE) / 2);
+  return max > 0 ? { max, queueTimeoutMs: 1_000, retryAfterSeconds: 1 } : false;
+}
+
 export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps): TenancyModuleOptions {
   return {
     strategy: config.strategy,
@@ -47,6 +62,7 @@ export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps
     // The answer depends on the tenant only (known and active), never on the caller: every caller may share it.
     validationCache: { key: () => '' },
     canBypass,
+    tenantConcurrency: tenantConcurrency(config),
     ...(audit ? { audit } : {}),
   };
 }

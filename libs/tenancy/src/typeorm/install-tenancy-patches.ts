@@ -9,6 +9,7 @@ import { patchLateContext } from './late-context.js';
 import { patchReadFilter } from './read-filter.patch.js';
 import { patchTableReferences } from './table-reference.patch.js';
 import { hasTenantScopedEntities } from './tenant-metadata.js';
+import { patchTenantConcurrency } from './tenant-concurrency.patch.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 import { patchWriteGuards } from './write-guard.patch.js';
 
@@ -37,6 +38,7 @@ export function installTenancyPatches(): void {
   patchLateContext();
   patchClearTable();
   patchDeadConnectionRelease();
+  patchTenantConcurrency();
   patchSubscriberRegistration();
   // What the bind-time preflight looks for on the classes a DataSource really uses.
   markPatched(QueryBuilder.prototype, 'where-filter');

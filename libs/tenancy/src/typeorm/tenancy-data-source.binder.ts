@@ -10,6 +10,8 @@ import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
 import { preflightDataSource } from './data-source.preflight.js';
+import { checkTenantConcurrencyFits } from '../concurrency/tenant-concurrency.options.js';
+import { bindTenantConcurrency } from './tenant-concurrency.patch.js';
 
 /**
  * Binds the module's options to the protected DataSource. Looked up lazily so
@@ -41,6 +43,16 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     ensureTenantSubscriber(this.dataSource);
     if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
+    this.bindTenantConcurrency(this.dataSource);
+  }
+
+  private bindTenantConcurrency(dataSource: DataSource): void {
+    const limit = this.options.tenantConcurrency;
+    if (!limit) return;
+    const options = dataSource.options as { poolSize?: number; extra?: { max?: number } };
+    // TypeORM passes poolSize to pg-pool as `max` (extra.max wins); pg-pool's default is 10.
+    checkTenantConcurrencyFits(limit, dataSource.options.type, options.extra?.max ?? options.poolSize ?? 10);
+    bindTenantConcurrency(dataSource, limit);
   }
 
   private findDataSource(): DataSource | undefined {
