@@ -27,6 +27,7 @@ export { TenantIsolationError, type TenantIsolationErrorCode } from './errors/te
 export { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 
 export { TenantScoped, type TenantScopedOptions } from './typeorm/tenant-scoped.decorator.js';
+export { enableCitusKeys } from './citus/citus-keys.installer.js';
 export { TenantIndex, TenantUnique, type TenantIndexOptions } from './typeorm/tenant-index.decorator.js';
 export { TenantSubscriber } from './typeorm/tenant.subscriber.js';
 export { isTenantScoped } from './typeorm/tenant-metadata.js';

@@ -31,6 +31,12 @@ export interface TenancyModuleOptions {
   schema?: TenancySchemaOptions;
   /** Row strategy on PostgreSQL: also enforce isolation with Row-Level Security. */
   rls?: boolean;
+  /**
+   * Row strategy on Citus: scoped entities get the tenant column in their
+   * primary key, unique constraints and the foreign keys between them, so the
+   * tables can be distributed by it (see distributeTenantTables). Default `false`.
+   */
+  citus?: boolean;
   /** Where bypasses are reported. Default: the Nest logger. */
   audit?: TenantAuditSink;
   /** Sources of the request's tenant, run in order. Default `[new HeaderTenantResolver()]` (`x-tenant-id`). */
@@ -63,6 +69,7 @@ export interface ResolvedTenancyOptions {
   dataSource: string | undefined;
   schema: Required<Pick<TenancySchemaOptions, 'prefix' | 'sharedSchema'>> & Pick<TenancySchemaOptions, 'migrations'>;
   rls: boolean;
+  citus: boolean;
   audit: TenantAuditSink | undefined;
   resolvers: readonly TenantResolver[];
   validateTenant: ValidateTenantFn | undefined;

@@ -21,6 +21,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'dataSource',
   'schema',
   'rls',
+  'citus',
   'audit',
   'registerClsModule',
   ...TENANCY_HTTP_OPTION_NAMES,
@@ -79,6 +80,13 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (rls && strategy !== 'row') {
     throw new TenancyConfigurationError('rls', `applies to the row strategy only; remove it or use strategy: 'row'.`);
   }
+  const citus = options.citus ?? false;
+  if (typeof citus !== 'boolean') {
+    throw new TenancyConfigurationError('citus', `must be true or false; got ${JSON.stringify(citus)}.`);
+  }
+  if (citus && strategy !== 'row') {
+    throw new TenancyConfigurationError('citus', `applies to the row strategy (distributed tables); remove it or use strategy: 'row'.`);
+  }
   return {
     strategy,
     onMissingTenant: oneOf('onMissingTenant', options.onMissingTenant, ['throw', 'unfiltered'], 'throw'),
@@ -86,6 +94,7 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     dataSource: options.dataSource,
     schema,
     rls,
+    citus,
     audit: options.audit,
     ...resolveHttpOptions(options),
   };

@@ -8,6 +8,7 @@ import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
 import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
+import { assertCitusKeys } from '../citus/citus-keys.installer.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
 
 /**
@@ -36,6 +37,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     }
     registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
     ensureTenantSubscriber(this.dataSource);
+    if (this.options.citus) assertCitusKeys(this.dataSource);
     if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
   }
