@@ -5,6 +5,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { citusMetadataArgs } from './citus-keys.args.js';
+import { markCitusInUse } from './citus-routing.js';
 import { CitusRelationSubscriber } from './citus-relation.subscriber.js';
 
 const applied = new WeakSet<DataSource>();
@@ -84,6 +85,12 @@ export function applyCitusKeys(dataSource: DataSource): void {
     const tenant = tenantColumnOf(metadata);
     if (tenant) detachTenantColumn(metadata, tenant);
     if (metadata.tableType === 'junction') mergeJunctionTenantColumns(metadata, dataSource);
+    for (const foreignKey of metadata.foreignKeys) {
+      // Citus refuses cascading updates on a key holding the distribution
+      // column; keys of scoped rows never change (a tenant move is refused).
+      const cascades = foreignKey.onUpdate === 'CASCADE' || foreignKey.onUpdate === 'SET NULL' || foreignKey.onUpdate === 'SET DEFAULT';
+      if (cascades && tenantColumnOf(foreignKey.referencedEntityMetadata)) foreignKey.onUpdate = 'NO ACTION';
+    }
   }
   const entityMetadatas = [...rebuilt, ...others];
   new EntityMetadataValidator().validateMany(
@@ -97,4 +104,5 @@ export function applyCitusKeys(dataSource: DataSource): void {
   const subscribers = dataSource.subscribers as unknown[];
   if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());
   applied.add(dataSource);
+  markCitusInUse();
 }
