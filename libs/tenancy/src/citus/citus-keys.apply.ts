@@ -88,7 +88,7 @@ export function applyCitusKeys(dataSource: DataSource): void {
     for (const foreignKey of metadata.foreignKeys) {
       // Citus refuses cascading updates on a key holding the distribution
       // column; keys of scoped rows never change (a tenant move is refused).
-      const cascades = foreignKey.onUpdate === 'CASCADE' || foreignKey.onUpdate === 'SET NULL' || foreignKey.onUpdate === 'SET DEFAULT';
+      const cascades = foreignKey.onUpdate === 'CASCADE' || foreignKey.onUpdate === 'SET NULL';
       if (cascades && tenantColumnOf(foreignKey.referencedEntityMetadata)) foreignKey.onUpdate = 'NO ACTION';
     }
   }

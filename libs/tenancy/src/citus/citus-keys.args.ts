@@ -110,9 +110,9 @@ export function citusMetadataArgs(global: MetadataArgsStorage, built: EntityMeta
           ...storage.joinColumns.filter((arg) => !replaced(arg)),
           ...tenantJoinColumns(relation, scoped.column, scoped.property),
         ];
-        if (relation.onDelete === 'SET NULL' || relation.onDelete === 'SET DEFAULT') {
+        if (relation.onDelete === 'SET NULL') {
           // The key now holds the tenant column, which SET NULL would clear
-          // too (NOT NULL), and Citus refuses SET NULL/DEFAULT on a key with
+          // too (NOT NULL), and Citus refuses SET NULL on a key with
           // the distribution column: such a relation gets no foreign key.
           storage.relations = storage.relations.map((arg) =>
             arg.target === relation.target && arg.propertyName === relation.propertyName
