@@ -4,6 +4,7 @@ import { bypassTenantFilter, runWithTenant, TenantIsolationError } from 'nestjs-
 import { CATALOG_ENTITIES, Product, Review } from '../support/catalog.entities.js';
 import { seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
+import { onCitus } from '../support/citus.js';
 
 const asA = <T>(fn: () => Promise<T>) => runWithTenant('a', fn);
 const all = <T>(fn: () => Promise<T>) => bypassTenantFilter(fn, { reason: 'test assertion' });
@@ -245,7 +246,12 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
       expect(await runWithTenant('b', () => ds.getRepository(Review).count())).toBe(1);
     });
     it('RelationQueryBuilder cannot attach a foreign child', async () => {
-      await asA(() => ds.createQueryBuilder().relation(Product, 'reviews').of(seed.a1.id).add(seed.rb1.id));
+      const attach = asA(() => ds.createQueryBuilder().relation(Product, 'reviews').of(seed.a1.id).add(seed.rb1.id));
+      // On Citus keys the child's join columns include the tenant column, and
+      // TypeORM's one-to-many add assigns it twice: PostgreSQL refuses the
+      // statement (README, known gaps). Either way the row stays tenant b's.
+      if (onCitus) await expect(attach).rejects.toThrow(/multiple assignments to same column/);
+      else await attach;
       const rb1 = await all(() => ds.getRepository(Review).findOneOrFail({ where: { id: seed.rb1.id }, relations: { product: true } }));
       expect(rb1.product?.id).toBe(seed.b1.id);
     });
@@ -271,10 +277,18 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
     it('save of a loaded entity with tenantId changed is refused', async () => {
       const a1 = await asA(() => products().findOneByOrFail({ id: seed.a1.id }));
       a1.tenantId = 'b';
-      await refused(() => asA(() => products().save(a1)), 'TENANT_MOVE');
+      // Under Citus keys the tenant is part of the row's identity, so save()
+      // takes the changed entity for a new row of tenant b: refused as such.
+      await refused(() => asA(() => products().save(a1)), onCitus ? 'TENANT_MISMATCH' : 'TENANT_MOVE');
     });
     it('a bypass may move a row deliberately', async () => {
-      await all(() => products().update({ id: seed.a2.id }, { tenantId: 'b' }));
+      const move = all(() => products().update({ id: seed.a2.id }, { tenantId: 'b' }));
+      if (onCitus) {
+        // Citus cannot change a row's distribution column: a move is delete + insert.
+        await expect(move).rejects.toThrow(/modifying the partition value of rows is not allowed/);
+        return;
+      }
+      await move;
       expect((await tenantB()).map((row) => row.name)).toContain('A2');
     });
   });

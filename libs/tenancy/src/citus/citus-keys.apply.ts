@@ -6,6 +6,8 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { citusMetadataArgs } from './citus-keys.args.js';
 import { markCitusInUse } from './citus-routing.js';
+import { patchCitusMultiTenantInsert } from './citus-insert.patch.js';
+import { patchCitusIdMaps } from './citus-id-map.patch.js';
 import { CitusRelationSubscriber } from './citus-relation.subscriber.js';
 
 const applied = new WeakSet<DataSource>();
@@ -105,4 +107,6 @@ export function applyCitusKeys(dataSource: DataSource): void {
   if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());
   applied.add(dataSource);
   markCitusInUse();
+  patchCitusMultiTenantInsert();
+  patchCitusIdMaps();
 }

@@ -1,4 +1,4 @@
-import type { EntitySubscriberInterface, InsertEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
+import type { EntitySubscriberInterface, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
 import type { EntityMetadata } from 'typeorm';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { resolveTenantScope } from '../typeorm/tenant-scope.js';
@@ -31,5 +31,12 @@ export class CitusRelationSubscriber implements EntitySubscriberInterface<Object
 
   beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
     if (event.entity) stampReferences(event.entity, event.metadata, event);
+  }
+
+  /** `remove({ id })` inside a tenant names that tenant's row: its key needs the tenant. */
+  beforeRemove(event: RemoveEvent<ObjectLiteral>): void {
+    const column = tenantColumnOf(event.metadata);
+    if (!column || !event.entity) return;
+    stampTenant(event.entity, column, resolveTenantScope(event.connection, event.metadata, 'a delete'), event.metadata.name);
   }
 }
