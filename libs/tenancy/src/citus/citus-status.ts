@@ -41,7 +41,7 @@ export async function citusStatus(dataSource: DataSource): Promise<CitusStatus> 
       `SELECT nodename AS host, nodeport AS port, groupid, isactive FROM pg_dist_node WHERE noderole = 'primary' ORDER BY groupid, nodename, nodeport`,
     )) as Array<{ host: string; port: number; groupid: number; isactive: boolean }>;
     const tableRows = (await queryRunner.query(
-      `SELECT table_name::text AS table, citus_table_type AS type, distribution_column AS column, colocation_id, shard_count FROM citus_tables ORDER BY 1`,
+      `SELECT table_name::text AS table, citus_table_type AS type, distribution_column AS column, colocation_id::int AS colocation_id, shard_count::int AS shard_count FROM citus_tables ORDER BY 1`,
     )) as Array<{ table: string; type: string; column: string; colocation_id: number; shard_count: number }>;
     const shardRows = (await queryRunner.query(
       `SELECT table_name::text AS table, nodename AS host, nodeport AS port, count(*)::int AS shards FROM citus_shards GROUP BY 1, 2, 3`,
