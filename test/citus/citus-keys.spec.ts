@@ -94,3 +94,10 @@ describe('citus: true keys scoped tables by the tenant column (postgres)', () =>
     expect(notes.map((note) => [note.tenantId, note.pinned?.name])).toEqual([['a', 'P']]);
   });
 });
+
+describe('citus: true on SQLite (sqlite)', () => {
+  it('refuses to build: Citus keys are for a Citus coordinator', async () => {
+    const ds = enableCitusKeys(new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: CATALOG_ENTITIES }));
+    await expect(ds.initialize()).rejects.toThrow(/"citus" needs PostgreSQL with the Citus extension; this DataSource is 'better-sqlite3'/);
+  });
+});
