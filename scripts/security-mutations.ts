@@ -150,6 +150,14 @@ const cls = () =>
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
+  {
+    // Citus keys (test/security/citus-attacks.spec.ts): references to scoped rows no longer get
+    // the current tenant, so one naming another tenant's row reaches the database.
+    protection: 'citus-reference-stamp',
+    file: 'libs/tenancy/src/citus/citus-keys.apply.ts',
+    find: '  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());',
+    replace: '',
+  },
 ];
 
 interface Result {
