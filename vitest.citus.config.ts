@@ -10,7 +10,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ['test/citus/**/*.spec.ts', 'test/citus/**/*.citus.ts', 'test/row-level/**/*.spec.ts', 'test/security/orm-attacks.spec.ts'],
+    include: [
+      'test/citus/**/*.spec.ts',
+      'test/citus/**/*.citus.ts',
+      'test/row-level/**/*.spec.ts',
+      'test/security/orm-attacks.spec.ts',
+      'test/security/citus-attacks.spec.ts',
+    ],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

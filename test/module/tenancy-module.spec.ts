@@ -123,7 +123,6 @@ describe('TenancyModule options are validated at start-up', () => {
     ['rls with the schema strategy', { strategy: 'schema', rls: true }, /"rls" applies to the row strategy only/],
     ['an unknown DataSource name', { dataSource: 'nope' }, /"dataSource" names "nope"/],
     ['a citus flag that is not a boolean', { citus: 'yes' }, /"citus" must be true or false/],
-    ['citus with the schema strategy', { strategy: 'schema', citus: true }, /"citus" applies to the row strategy/],
   ];
   for (const [what, options, message] of cases) {
     it(`refuses ${what} with a message naming the option`, async () => {

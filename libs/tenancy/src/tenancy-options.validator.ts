@@ -84,15 +84,12 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (typeof citus !== 'boolean') {
     throw new TenancyConfigurationError('citus', `must be true or false; got ${JSON.stringify(citus)}.`);
   }
-  if (citus && strategy !== 'row') {
-    throw new TenancyConfigurationError('citus', `applies to the row strategy (distributed tables); remove it or use strategy: 'row'.`);
-  }
   return {
     strategy,
     onMissingTenant: oneOf('onMissingTenant', options.onMissingTenant, ['throw', 'unfiltered'], 'throw'),
     tenantIdPattern: pattern,
     dataSource: options.dataSource,
-    schema,
+    schema: strategy === 'schema' && citus ? { ...schema, citus } : schema,
     rls,
     citus,
     audit: options.audit,

@@ -30,7 +30,7 @@ export class TenancyModule extends ConfigurableTenancyModule {
       }
     })();
     if (resolved?.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
-    if (resolved?.citus) declareCitusKeys(resolved.dataSource);
+    if (resolved?.citus && resolved.strategy === 'row') declareCitusKeys(resolved.dataSource);
     return super.forRoot(options);
   }
 }

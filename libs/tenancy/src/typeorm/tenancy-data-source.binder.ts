@@ -37,7 +37,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     }
     registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
     ensureTenantSubscriber(this.dataSource);
-    if (this.options.citus) assertCitusKeys(this.dataSource);
+    if (this.options.citus && this.options.strategy === 'row') assertCitusKeys(this.dataSource);
     if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
   }
