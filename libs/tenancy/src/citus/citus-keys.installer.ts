@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
+import { hasTenantScopedEntities } from '../typeorm/tenant-metadata.js';
 import { applyCitusKeys, hasCitusKeys } from './citus-keys.apply.js';
 
 const DEFAULT_NAME = 'default';
@@ -50,7 +51,8 @@ export function enableCitusKeys(dataSource: DataSource): DataSource {
 
 /** Start-up check of TenancyModule({ citus: true }): the DataSource must already have Citus keys. */
 export function assertCitusKeys(dataSource: DataSource): void {
-  if (hasCitusKeys(dataSource)) return;
+  // No scoped entity, no key to change (TypeORM's hook only runs for scoped ones).
+  if (hasCitusKeys(dataSource) || !hasTenantScopedEntities(dataSource)) return;
   throw new TenancyConfigurationError(
     'citus',
     `is set, but this DataSource was built with single-column keys (TenancyModule.forRootAsync resolves options after TypeORM built it). Use TenancyModule.forRoot({ citus: true }), or build the DataSource with TypeOrmModule's dataSourceFactory: (o) => enableCitusKeys(new DataSource(o)).initialize().`,
