@@ -122,6 +122,7 @@ describe('TenancyModule options are validated at start-up', () => {
     ['a schema prefix that is not an identifier', { schema: { prefix: 'x"; drop' } }, /"schema.prefix"/],
     ['rls with the schema strategy', { strategy: 'schema', rls: true }, /"rls" applies to the row strategy only/],
     ['an unknown DataSource name', { dataSource: 'nope' }, /"dataSource" names "nope"/],
+    ['a citus flag that is not a boolean', { citus: 'yes' }, /"citus" must be true or false/],
   ];
   for (const [what, options, message] of cases) {
     it(`refuses ${what} with a message naming the option`, async () => {

@@ -1,4 +1,6 @@
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
+import { distributeTenantTables, enableCitusKeys } from 'nestjs-tenancy';
+import { onCitus } from './citus.js';
 import { createTestDatabase, dropTestDatabase, postgresUrl } from './postgres.js';
 
 type Entities = NonNullable<DataSourceOptions['entities']>;
@@ -57,6 +59,15 @@ const sqlite: TestDialect = {
   },
 };
 
+async function distribute(dataSource: DataSource): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await distributeTenantTables(queryRunner);
+  } finally {
+    await queryRunner.release();
+  }
+}
+
 const postgres: TestDialect = {
   name: 'postgres',
   async connection() {
@@ -79,7 +90,9 @@ const postgres: TestDialect = {
       poolSize: 5,
       ...extra,
     } as DataSourceOptions);
+    if (onCitus) enableCitusKeys(dataSource);
     await dataSource.initialize();
+    if (onCitus) await distribute(dataSource);
     statements.reset();
     return {
       dataSource,
@@ -94,4 +107,4 @@ const postgres: TestDialect = {
 };
 
 /** Every integration suite loops over both dialects, as kysely's tests do. */
-export const DIALECTS: TestDialect[] = [sqlite, postgres];
+export const DIALECTS: TestDialect[] = onCitus ? [postgres] : [sqlite, postgres];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { createCitusDatabase, dropCitusDatabase, onCitus } from './citus.js';
 
 export function postgresUrl(database?: string): string {
   const url = new URL(inject('postgresUrl'));
@@ -21,11 +22,16 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 /** A fresh database per suite, so suites run in parallel without sharing tables. */
 export async function createTestDatabase(): Promise<string> {
   const name = `tenancy_${randomBytes(6).toString('hex')}`;
+  if (onCitus) {
+    await createCitusDatabase(postgresUrl(), name);
+    return name;
+  }
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   return name;
 }
 
 export async function dropTestDatabase(name: string): Promise<void> {
+  if (onCitus) return dropCitusDatabase(postgresUrl(), name);
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 

@@ -81,3 +81,9 @@ export { SchemaTenancyService } from './schema/schema-tenancy.service.js';
 export { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllProgress } from './schema/schema-tenancy.manager.js';
 export { enableSchemaTenancy } from './schema/schema-strategy.installer.js';
 export type { TenantExport } from './schema/tenant-export.js';
+
+// Citus (citus: true): tenant-keyed tables, distribution helpers for migrations, cluster status.
+export { enableCitusKeys } from './citus/citus-keys.installer.js';
+export { distributeTenantTables, type DistributeTenantTablesResult } from './citus/distribute-tenant-tables.js';
+export type { CitusTablePlan } from './citus/citus-tables.js';
+export { citusStatus, formatCitusStatus, type CitusNodeStatus, type CitusStatus, type CitusTableStatus } from './citus/citus-status.js';

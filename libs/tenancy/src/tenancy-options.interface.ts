@@ -33,6 +33,14 @@ export interface TenancyModuleOptions {
   schema?: TenancySchemaOptions;
   /** Row strategy on PostgreSQL: also enforce isolation with Row-Level Security. */
   rls?: boolean;
+  /**
+   * Row strategy on Citus: scoped entities get the tenant column in their
+   * primary key, unique constraints and the foreign keys between them, so the
+   * tables can be distributed by it (see distributeTenantTables). Schema
+   * strategy on Citus: each tenant schema becomes a distributed schema (one
+   * node holds all of it) when it is provisioned. Default `false`.
+   */
+  citus?: boolean;
   /** Where bypasses are reported. Default: the Nest logger. A sink that throws or rejects refuses the bypass. */
   audit?: TenantAuditSink;
   /**
@@ -79,8 +87,10 @@ export interface ResolvedTenancyOptions {
   onMissingTenant: OnMissingTenant;
   tenantIdPattern: RegExp;
   dataSource: string | undefined;
-  schema: Required<Pick<TenancySchemaOptions, 'prefix' | 'sharedSchema'>> & Pick<TenancySchemaOptions, 'migrations'>;
+  /** `citus` is set from the top-level option under the schema strategy (distributed schemas). */
+  schema: Required<Pick<TenancySchemaOptions, 'prefix' | 'sharedSchema'>> & Pick<TenancySchemaOptions, 'migrations'> & { citus?: boolean };
   rls: boolean;
+  citus: boolean;
   audit: TenantAuditSink | undefined;
   allowUnauditedBypass: boolean;
   resolvers: readonly TenantResolver[];

@@ -23,6 +23,7 @@ export const TENANCY_OPTION_NAMES: readonly string[] = [
   'dataSource',
   'schema',
   'rls',
+  'citus',
   'audit',
   'allowUnauditedBypass',
   'registerClsModule',
@@ -87,13 +88,18 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (rls && strategy !== 'row') {
     throw new TenancyConfigurationError('rls', `applies to the row strategy only; remove it or use strategy: 'row'.`);
   }
+  const citus = options.citus ?? false;
+  if (typeof citus !== 'boolean') {
+    throw new TenancyConfigurationError('citus', `must be true or false; got ${JSON.stringify(citus)}.`);
+  }
   return {
     strategy,
     onMissingTenant: oneOf('onMissingTenant', options.onMissingTenant, ['throw', 'unfiltered'], 'throw'),
     tenantIdPattern: pattern,
     dataSource: options.dataSource,
-    schema,
+    schema: strategy === 'schema' && citus ? { ...schema, citus } : schema,
     rls,
+    citus,
     audit: options.audit,
     allowUnauditedBypass: options.allowUnauditedBypass ?? false,
     ...resolveHttpOptions(options),

@@ -4,6 +4,7 @@ import { TenantContext } from './context/tenant-context.js';
 import { ConfigurableTenancyModule, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
 import { tenancyOptionsProvider } from './tenancy-options.provider.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';
+import { declareCitusKeys } from './citus/citus-keys.installer.js';
 import { declareSchemaTenancy } from './schema/schema-strategy.installer.js';
 import { SchemaTenancyService } from './schema/schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './typeorm/tenancy-data-source.binder.js';
@@ -29,6 +30,7 @@ export class TenancyModule extends ConfigurableTenancyModule {
       }
     })();
     if (resolved?.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
+    if (resolved?.citus && resolved.strategy === 'row') declareCitusKeys(resolved.dataSource);
     return super.forRoot(options);
   }
 }

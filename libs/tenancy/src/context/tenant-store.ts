@@ -4,6 +4,7 @@ import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { recordAudit } from './tenant-audit.js';
 import { tenantContextConfig } from './tenant-context.config.js';
 import { assertValidTenantId } from './tenant-id.js';
+import { withBypassRouting } from '../citus/citus-routing.js';
 
 export interface BypassOptions {
   /** Why the filter is bypassed; written to the audit sink. */
@@ -81,7 +82,7 @@ function auditBypass(options: BypassOptions): Promise<void> | undefined {
     tenantId: getCurrentTenant(),
     reason: options.reason,
     at: new Date(),
-    details: options.details,
+    details: withBypassRouting(options.details),
   };
   return recordAudit(audit, event, allowUnauditedBypass);
 }

@@ -5,6 +5,8 @@ export interface SchemaStrategyConfig {
   sharedSchema: string;
   /** Tenant migrations run in each tenant schema; without them, tables come from entity metadata. */
   migrations?: Array<new () => MigrationInterface>;
+  /** Citus schema-based sharding: each tenant schema is distributed when it is created. */
+  citus?: boolean;
 }
 
 const byDataSource = new WeakMap<DataSource, SchemaStrategyConfig>();

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { runWithTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
+import { distributeTenantSchema } from '../citus/distribute-tenant-schema.js';
 import { runTenantMigrations } from './tenant-migrations.runner.js';
 import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
@@ -49,6 +50,7 @@ export class SchemaTenancyManager {
       });
     }
     await this.syncTenant(tenantId);
+    if (this.config.citus) await distributeTenantSchema(this.dataSource, schema);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
 import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
+import { assertCitusKeys } from '../citus/citus-keys.installer.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
 import { preflightDataSource } from './data-source.preflight.js';
 import { checkTenantConcurrencyFits } from '../concurrency/tenant-concurrency.options.js';
@@ -41,6 +42,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     preflightDataSource(this.dataSource);
     registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
     ensureTenantSubscriber(this.dataSource);
+    if (this.options.citus && this.options.strategy === 'row') assertCitusKeys(this.dataSource);
     if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
     this.bindTenantConcurrency(this.dataSource);

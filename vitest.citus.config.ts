@@ -1,0 +1,26 @@
+import tsconfigPaths from 'vite-tsconfig-paths';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:citus` (scripts/test-citus.sh): the row-level suites, the ORM
+ * attack catalogue and the Citus suites against a real Citus coordinator with
+ * two workers (TEST_CITUS=1, TEST_POSTGRES_URL = the coordinator). The
+ * routing suite's files are *.citus.ts, which `npm test` does not include.
+ */
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    include: [
+      'test/citus/**/*.spec.ts',
+      'test/citus/**/*.citus.ts',
+      'test/row-level/**/*.spec.ts',
+      'test/security/orm-attacks.spec.ts',
+      'test/security/citus-attacks.spec.ts',
+    ],
+    globalSetup: ['test/setup/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
