@@ -12,7 +12,8 @@ export default defineConfig({
     include: ['test/consumer/**/*.consumer.ts'],
     globalSetup: ['test/consumer/setup.ts'],
     testTimeout: 180_000,
-    hookTimeout: 900_000,
+    // The one npm install compiles better-sqlite3 from source: 8 to 15 minutes on this shared 2-core machine.
+    hookTimeout: 1_800_000,
     pool: 'forks',
     fileParallelism: false,
   },

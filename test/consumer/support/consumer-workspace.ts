@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -103,7 +103,11 @@ export async function createConsumerRoot(tarball: string): Promise<string> {
       2,
     ),
   );
-  await npm(root, ['install', '--no-audit', '--no-fund']);
+  // better-sqlite3 builds from source here (no prebuilt binaries off the registry): minutes on a busy machine.
+  await npm(root, ['install', '--no-audit', '--no-fund']).catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
   return root;
 }
 
