@@ -35,6 +35,10 @@ describe('Schema naming attacks (postgres)', () => {
     await superuserQuery(database, 'CREATE TABLE tenant_common.plans (id int PRIMARY KEY)');
     await superuserQuery(database, 'INSERT INTO tenant_common.plans VALUES (1), (2)');
     await superuserQuery(database, 'CREATE SCHEMA tenant_a');
+    // Both carry the library's tenant mark (as a careless createTenantSchema('common') would
+    // have left on the shared schema), so only the name mapping can keep "common" out.
+    await superuserQuery(database, `COMMENT ON SCHEMA tenant_common IS 'nestjs-tenancy:tenant'`);
+    await superuserQuery(database, `COMMENT ON SCHEMA tenant_a IS 'nestjs-tenancy:tenant'`);
   });
   afterAll(async () => {
     await ds.destroy();
