@@ -17,6 +17,9 @@ export default defineConfig({
       'test/security/orm-attacks.spec.ts',
       'test/security/citus-attacks.spec.ts',
     ],
+    // Tree entities are not Citus-keyed yet: a closure table's foreign keys keep one column
+    // while the keyed tree entity has two, so synchronize fails (README, Scaling out with Citus).
+    exclude: ['test/row-level/trees.spec.ts'],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

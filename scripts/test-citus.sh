@@ -9,11 +9,11 @@ cd "$(dirname "$0")/.."
 CLUSTER="${CITUS_CLUSTER_SCRIPT:-../shared/citus/citus-cluster.sh}"
 DIR="${CITUS_CLUSTER_DIR:-/tmp/tenancy-citus-test}"
 PORT="${CITUS_CLUSTER_PORT:-9750}"
-if [ ! -x "$CLUSTER" ]; then
+if [ ! -f "$CLUSTER" ]; then
   echo "test:citus: no Citus cluster tool at $CLUSTER; set CITUS_CLUSTER_SCRIPT" >&2
   exit 1
 fi
-"$CLUSTER" build >&2
-trap '"$CLUSTER" stop --dir "$DIR" >&2' EXIT
-URL="$("$CLUSTER" start --workers 2 --port "$PORT" --dir "$DIR" | tail -1)"
+bash "$CLUSTER" build >&2
+trap 'bash "$CLUSTER" stop --dir "$DIR" >&2' EXIT
+URL="$(bash "$CLUSTER" start --workers 2 --port "$PORT" --dir "$DIR" | tail -1)"
 TEST_CITUS=1 TEST_POSTGRES_URL="$URL" npx vitest run --config vitest.citus.config.ts "$@"
