@@ -1,18 +1,22 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { TENANCY_OPTIONS } from '../constants.js';
-import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
-import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
-import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
-import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
-import { assertCitusKeys } from '../citus/citus-keys.installer.js';
-import { installTenantRls } from '../rls/install-tenant-rls.js';
-import { preflightDataSource } from './data-source.preflight.js';
-import { checkTenantConcurrencyFits } from '../concurrency/tenant-concurrency.options.js';
-import { bindTenantConcurrency } from './tenant-concurrency.patch.js';
+import { Inject, Injectable, type OnModuleInit } from "@nestjs/common";
+import { DiscoveryService, ModuleRef } from "@nestjs/core";
+import { getDataSourceToken } from "@nestjs/typeorm";
+import type { DataSource } from "typeorm";
+import { TENANCY_OPTIONS } from "../constants.js";
+import { TenancyConfigurationError } from "../errors/tenancy-configuration.error.js";
+import type { ResolvedTenancyOptions } from "../tenancy-options.interface.js";
+import {
+  ensureTenantSubscriber,
+  installTenancyPatches,
+} from "./install-tenancy-patches.js";
+import { enableSchemaTenancy } from "../schema/schema-strategy.installer.js";
+import { registerDataSourceTenancy } from "./tenancy-data-source.registry.js";
+import { assertCitusKeys } from "../citus/citus-keys.installer.js";
+import { installTenantRls } from "../rls/install-tenant-rls.js";
+import { preflightDataSource } from "./data-source.preflight.js";
+import { checkTenantConcurrencyFits } from "../concurrency/tenant-concurrency.options.js";
+import { bindTenantConcurrency } from "./tenant-concurrency.patch.js";
+import { findUnreachableDataSource } from "./unreachable-data-source.js";
 
 /**
  * Binds the module's options to the protected DataSource. Looked up lazily so
@@ -25,6 +29,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
 
   constructor(
     private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
     @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions,
   ) {
     installTenancyPatches();
@@ -34,16 +39,23 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     this.dataSource = this.findDataSource();
     if (!this.dataSource) {
       if (this.options.rls) {
-        throw new TenancyConfigurationError('rls', 'needs a TypeORM DataSource (TypeOrmModule.forRoot) to protect; none is registered.');
+        throw new TenancyConfigurationError(
+          "rls",
+          "needs a TypeORM DataSource (TypeOrmModule.forRoot) to protect; none is registered.",
+        );
       }
       return;
     }
     // The schema strategy and RLS add their own members to the check when they install.
     preflightDataSource(this.dataSource);
-    registerDataSourceTenancy(this.dataSource, { onMissingTenant: this.options.onMissingTenant });
+    registerDataSourceTenancy(this.dataSource, {
+      onMissingTenant: this.options.onMissingTenant,
+    });
     ensureTenantSubscriber(this.dataSource);
-    if (this.options.citus && this.options.strategy === 'row') assertCitusKeys(this.dataSource);
-    if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
+    if (this.options.citus && this.options.strategy === "row")
+      assertCitusKeys(this.dataSource);
+    if (this.options.strategy === "schema")
+      enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
     this.bindTenantConcurrency(this.dataSource);
   }
@@ -51,20 +63,32 @@ export class TenancyDataSourceBinder implements OnModuleInit {
   private bindTenantConcurrency(dataSource: DataSource): void {
     const limit = this.options.tenantConcurrency;
     if (!limit) return;
-    const options = dataSource.options as { poolSize?: number; extra?: { max?: number } };
+    const options = dataSource.options as {
+      poolSize?: number;
+      extra?: { max?: number };
+    };
     // TypeORM passes poolSize to pg-pool as `max` (extra.max wins); pg-pool's default is 10.
-    checkTenantConcurrencyFits(limit, dataSource.options.type, options.extra?.max ?? options.poolSize ?? 10);
+    checkTenantConcurrencyFits(
+      limit,
+      dataSource.options.type,
+      options.extra?.max ?? options.poolSize ?? 10,
+    );
     bindTenantConcurrency(dataSource, limit);
   }
 
   private findDataSource(): DataSource | undefined {
     const name = this.options.dataSource;
     try {
-      return this.moduleRef.get<DataSource>(getDataSourceToken(name), { strict: false });
+      return this.moduleRef.get<DataSource>(getDataSourceToken(name), {
+        strict: false,
+      });
     } catch {
+      // Registered under another typeorm copy's class: found here so that the preflight refuses it.
+      const unreachable = findUnreachableDataSource(this.discovery, name);
+      if (unreachable) return unreachable;
       if (name === undefined) return undefined;
       throw new TenancyConfigurationError(
-        'dataSource',
+        "dataSource",
         `names "${name}", but no TypeOrmModule.forRoot({ name: '${name}' }) is registered. Fix the name or register that DataSource.`,
       );
     }
