@@ -8,15 +8,15 @@ export interface TableLock {
 }
 
 /**
- * Holds an ACCESS EXCLUSIVE lock on tables of the server's database from a
- * session of our own, so that every request touching them blocks while
- * holding a pooled connection: slow requests on demand, without a slow route.
+ * Runs `lock` in a transaction of a session of our own and keeps that
+ * transaction open until release(): every request that needs what it locked
+ * blocks while holding a pooled connection, slow requests on demand.
  */
-export async function lockTables(database: string, tables: string[]): Promise<TableLock> {
+export async function holdLock(database: string, lock: (session: pg.Client) => Promise<unknown>): Promise<TableLock> {
   const session = new pg.Client({ connectionString: postgresUrl(database) });
   await session.connect();
   await session.query('BEGIN');
-  await session.query(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  await lock(session);
   const [{ pid }] = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
   return {
     pid,
@@ -25,4 +25,9 @@ export async function lockTables(database: string, tables: string[]): Promise<Ta
       await session.end();
     },
   };
+}
+
+/** An ACCESS EXCLUSIVE lock on tables of the server's database. */
+export function lockTables(database: string, tables: string[]): Promise<TableLock> {
+  return holdLock(database, (session) => session.query(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`));
 }
