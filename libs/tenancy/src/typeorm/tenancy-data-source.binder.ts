@@ -1,22 +1,19 @@
-import { Inject, Injectable, type OnModuleInit } from "@nestjs/common";
-import { DiscoveryService, ModuleRef } from "@nestjs/core";
-import { getDataSourceToken } from "@nestjs/typeorm";
-import type { DataSource } from "typeorm";
-import { TENANCY_OPTIONS } from "../constants.js";
-import { TenancyConfigurationError } from "../errors/tenancy-configuration.error.js";
-import type { ResolvedTenancyOptions } from "../tenancy-options.interface.js";
-import {
-  ensureTenantSubscriber,
-  installTenancyPatches,
-} from "./install-tenancy-patches.js";
-import { enableSchemaTenancy } from "../schema/schema-strategy.installer.js";
-import { registerDataSourceTenancy } from "./tenancy-data-source.registry.js";
-import { assertCitusKeys } from "../citus/citus-keys.installer.js";
-import { installTenantRls } from "../rls/install-tenant-rls.js";
-import { preflightDataSource } from "./data-source.preflight.js";
-import { checkTenantConcurrencyFits } from "../concurrency/tenant-concurrency.options.js";
-import { bindTenantConcurrency } from "./tenant-concurrency.patch.js";
-import { findUnreachableDataSource } from "./unreachable-data-source.js";
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { TENANCY_OPTIONS } from '../constants.js';
+import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
+import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
+import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
+import { assertCitusKeys } from '../citus/citus-keys.installer.js';
+import { installTenantRls } from '../rls/install-tenant-rls.js';
+import { preflightDataSource } from './data-source.preflight.js';
+import { checkTenantConcurrencyFits } from '../concurrency/tenant-concurrency.options.js';
+import { bindTenantConcurrency } from './tenant-concurrency.patch.js';
+import { findUnreachableDataSource } from './unreachable-data-source.js';
 
 /**
  * Binds the module's options to the protected DataSource. Looked up lazily so
@@ -39,10 +36,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     this.dataSource = this.findDataSource();
     if (!this.dataSource) {
       if (this.options.rls) {
-        throw new TenancyConfigurationError(
-          "rls",
-          "needs a TypeORM DataSource (TypeOrmModule.forRoot) to protect; none is registered.",
-        );
+        throw new TenancyConfigurationError('rls', 'needs a TypeORM DataSource (TypeOrmModule.forRoot) to protect; none is registered.');
       }
       return;
     }
@@ -52,10 +46,8 @@ export class TenancyDataSourceBinder implements OnModuleInit {
       onMissingTenant: this.options.onMissingTenant,
     });
     ensureTenantSubscriber(this.dataSource);
-    if (this.options.citus && this.options.strategy === "row")
-      assertCitusKeys(this.dataSource);
-    if (this.options.strategy === "schema")
-      enableSchemaTenancy(this.dataSource, this.options.schema);
+    if (this.options.citus && this.options.strategy === 'row') assertCitusKeys(this.dataSource);
+    if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
     if (this.options.rls) await installTenantRls(this.dataSource);
     this.bindTenantConcurrency(this.dataSource);
   }
@@ -68,11 +60,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
       extra?: { max?: number };
     };
     // TypeORM passes poolSize to pg-pool as `max` (extra.max wins); pg-pool's default is 10.
-    checkTenantConcurrencyFits(
-      limit,
-      dataSource.options.type,
-      options.extra?.max ?? options.poolSize ?? 10,
-    );
+    checkTenantConcurrencyFits(limit, dataSource.options.type, options.extra?.max ?? options.poolSize ?? 10);
     bindTenantConcurrency(dataSource, limit);
   }
 
@@ -88,7 +76,7 @@ export class TenancyDataSourceBinder implements OnModuleInit {
       if (unreachable) return unreachable;
       if (name === undefined) return undefined;
       throw new TenancyConfigurationError(
-        "dataSource",
+        'dataSource',
         `names "${name}", but no TypeOrmModule.forRoot({ name: '${name}' }) is registered. Fix the name or register that DataSource.`,
       );
     }
