@@ -234,17 +234,28 @@ describe('RLS attacks: bypassTenantRls outside a migration (PostgreSQL, app role
   });
 
   it('[rls-bypass-guard] called inside tenant a after its first query, it is refused and b stays hidden', async () => {
+    let refusal: unknown;
     const seen = await runWithTenant('a', () =>
       inTransaction(async (runner) => {
         await runner.query('SELECT 1');
-        await bypassTenantRls(runner, { reason: 'looks like a migration' });
+        refusal = await bypassTenantRls(runner, { reason: 'looks like a migration' }).catch((error: unknown) => error);
       }),
     );
+    // Refused outright: the per-statement RLS setting would hide b anyway, so the refusal is what this case proves.
+    expect(refusal).toMatchObject({ code: 'TENANT_RLS_BYPASS_IN_TENANT' });
     expect(seen).toEqual(['a']);
   });
 
   it('[rls-bypass-guard] called inside a tenant nested in a bypass, it is still refused', async () => {
-    const seen = await bypassTenantFilter(() => runWithTenant('a', () => inTransaction((runner) => bypassTenantRls(runner))));
+    let refusal: unknown;
+    const seen = await bypassTenantFilter(() =>
+      runWithTenant('a', () =>
+        inTransaction(async (runner) => {
+          refusal = await bypassTenantRls(runner).catch((error: unknown) => error);
+        }),
+      ),
+    );
+    expect(refusal).toMatchObject({ code: 'TENANT_RLS_BYPASS_IN_TENANT' });
     expect(seen).toEqual(['a']);
   });
 
