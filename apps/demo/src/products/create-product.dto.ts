@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_ID } from '../http/parse-id.pipe.js';
 import { HasNoNulCharacter } from '../http/no-nul-character.validator.js';
+import { IsCents } from '../http/cents.validator.js';
 
 /** A bound, so that 1e308 is a 400 rather than a stored absurdity. */
 export const MAX_PRICE = 1_000_000_000;
@@ -15,7 +16,8 @@ export class CreateProductDto {
   name: string;
 
   @ApiProperty({ example: 99.99, minimum: 0, maximum: MAX_PRICE })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsCents()
   @Min(0)
   @Max(MAX_PRICE)
   price: number;
