@@ -14,7 +14,7 @@ import {
 } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Product, Tag } from '../support/catalog.entities.js';
 import { DIALECTS, StatementCounter } from '../support/dialects.js';
-import { superuserQuery } from '../support/postgres.js';
+import { superuserQuery, tablesIn as tablesInSchema } from '../support/postgres.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
@@ -59,14 +59,7 @@ describe('schema-per-tenant strategy (postgres)', () => {
     await dispose();
   });
 
-  const tablesIn = async (schema: string) =>
-    (
-      await superuserQuery<{ table_name: string }>(
-        database,
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
-        [schema],
-      )
-    ).map((row) => row.table_name);
+  const tablesIn = (schema: string) => tablesInSchema(database, schema);
 
   it('keeps shared tables in the shared schema and tenant tables in each tenant schema', async () => {
     expect(await tablesIn('public')).toEqual(['categories', 'organizations']);

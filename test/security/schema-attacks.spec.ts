@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
 import { DIALECTS } from '../support/dialects.js';
-import { superuserQuery } from '../support/postgres.js';
+import { superuserQuery, tablesIn as tablesInSchema } from '../support/postgres.js';
 import { Folder } from './support/folder-tree.js';
 
 /**
@@ -46,14 +46,7 @@ describe('schema strategy attacks (postgres)', () => {
     await dispose?.();
   });
 
-  const tablesIn = async (schema: string) =>
-    (
-      await superuserQuery<{ table_name: string }>(
-        database,
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
-        [schema],
-      )
-    ).map((row) => row.table_name);
+  const tablesIn = (schema: string) => tablesInSchema(database, schema);
   const backupRows = () => superuserQuery(database, `SELECT id, amount FROM "${HAND_MADE}".ledger_backup`);
 
   it('[schema-mark] a hand-made schema starting with the prefix is not listed as a tenant', async () => {
@@ -117,14 +110,7 @@ describe('schema strategy attacks: closure-table trees (postgres)', () => {
       const manager = new SchemaTenancyManager(ds, CONFIG);
       await manager.createTenantSchema('a');
       await manager.createTenantSchema('b');
-      const tablesIn = async (schema: string) =>
-        (
-          await superuserQuery<{ table_name: string }>(
-            database,
-            `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
-            [schema],
-          )
-        ).map((row) => row.table_name);
+      const tablesIn = (schema: string) => tablesInSchema(database, schema);
       return { ds, database, dispose, tablesIn };
     })());
   afterAll(async () => (await opened?.catch(() => undefined))?.dispose());

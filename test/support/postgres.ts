@@ -49,3 +49,13 @@ export async function superuserQuery<T extends pg.QueryResultRow = pg.QueryResul
     await client.end();
   }
 }
+
+/** The tables of one schema of a test database, by name. */
+export async function tablesIn(database: string, schema: string): Promise<string[]> {
+  const rows = await superuserQuery<{ table_name: string }>(
+    database,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+    [schema],
+  );
+  return rows.map((row) => row.table_name);
+}
