@@ -5,6 +5,8 @@
  */
 export const TENANT_CLS_KEY = Symbol.for('tenancy:tenant');
 export const BYPASS_CLS_KEY = Symbol.for('tenancy:bypass');
+/** The TenantContextSettings of the context (tenantIdPattern, audit sink...), handed in by the TenancyModule that opened it. */
+export const SETTINGS_CLS_KEY = Symbol.for('tenancy:settings');
 
 export const BYPASS_TENANT_METADATA = 'tenancy:bypass';
 export const TENANT_OPTIONAL_METADATA = 'tenancy:optional';

@@ -18,15 +18,19 @@ export {
   requireTenant,
   runWithTenant,
   setCurrentTenant,
+  isValidTenantId,
   type BypassOptions,
 } from './context/tenant-store.js';
-export { isValidTenantId } from './context/tenant-id.js';
-export { LoggerAuditSink, type TenantAuditEvent, type TenantAuditSink } from './context/tenant-audit.js';
+export type { TenantAuditEvent, TenantAuditSink } from './context/tenant-audit.js';
+export type { TenantContextSettings } from './context/tenant-context.settings.js';
+export { LoggerAuditSink } from './nest/logger-audit.sink.js';
 
 export { TenantIsolationError, type TenantIsolationErrorCode } from './errors/tenant-isolation.error.js';
 export { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 export { TenantBusyError } from './errors/tenant-busy.error.js';
 export { DatabaseUnavailableError, type DatabaseUnavailableCode } from './errors/database-unavailable.error.js';
+// Opt-in fix of TypeORM's PostgreSQL pool (dead connections returned to the pool, 503 mapping); not tenancy.
+export { recoverDeadPostgresConnections } from './typeorm/dead-connection.patch.js';
 export type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
 
 export { TenantScoped, type TenantScopedOptions } from './typeorm/tenant-scoped.decorator.js';

@@ -125,7 +125,7 @@ describe('tenant context', () => {
 
   it("a request-level tenant assigned after a request-level bypass ends the bypass in the request's store", () => {
     ClsServiceManager.getClsService().run(() => {
-      assignRequestBypass({ reason: 'test' });
+      assignRequestBypass({ reason: 'test', auditedBy: undefined });
       assignRequestTenant('a');
       expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
     });

@@ -3,6 +3,7 @@ import { getCurrentTenant } from '../context/tenant-store.js';
 import { isTenantScoped } from '../typeorm/tenant-metadata.js';
 import { bindSchemaStrategy, schemaStrategyOf, type SchemaStrategyConfig } from './schema-strategy.registry.js';
 import { tenantSchemaName } from './tenant-schema-name.js';
+import { assertContextFits } from '../typeorm/tenant-context.check.js';
 
 /**
  * A schema no tenant id can name ('!' is outside the schema-safe id alphabet):
@@ -42,6 +43,7 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
       continue;
     }
     const schema = () => {
+      assertContextFits(dataSource);
       const tenantId = getCurrentTenant();
       return tenantId === undefined ? NO_TENANT_SCHEMA : tenantSchemaName(tenantId, config);
     };
