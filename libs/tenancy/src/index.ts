@@ -19,6 +19,7 @@ export {
   runWithTenant,
   setCurrentTenant,
   isValidTenantId,
+  runWithTenantSettings,
   type BypassOptions,
 } from './context/tenant-store.js';
 export type { TenantAuditEvent, TenantAuditSink } from './context/tenant-audit.js';

@@ -61,6 +61,15 @@ export function runInTenantContext<T>(settings: TenantContextSettings, fn: () =>
   return runCopy({ [SETTINGS_CLS_KEY]: settings }, fn);
 }
 
+/**
+ * For code without TenancyModule (scripts, jobs, tests): runs `fn` with these
+ * settings over the current ones, say an audit sink of its own. Inside Nest,
+ * the injected TenantContext applies its module's settings instead.
+ */
+export function runWithTenantSettings<T>(settings: Partial<TenantContextSettings>, fn: () => T): T {
+  return runInTenantContext(Object.freeze({ ...currentTenantContextSettings(), ...settings }), fn);
+}
+
 /** runWithTenant under `settings` (TenantContext's). */
 export function runWithTenantIn<T>(settings: TenantContextSettings, tenantId: string, fn: () => T): T {
   const valid = assertValidTenantId(tenantId, settings.tenantIdPattern);

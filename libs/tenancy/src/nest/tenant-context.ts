@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TENANCY_OPTIONS } from '../constants.js';
-import type { TenantContextSettings } from '../context/tenant-context.settings.js';
+import { DEFAULT_TENANT_CONTEXT_SETTINGS, type TenantContextSettings } from '../context/tenant-context.settings.js';
 import {
   bypassTenantFilter,
   clearCurrentTenant,
@@ -24,7 +24,8 @@ import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
 export class TenantContext {
   private readonly settings: TenantContextSettings;
 
-  constructor(@Inject(TENANCY_OPTIONS) options: ResolvedTenancyOptions) {
+  /** Always injected by TenancyModule; `new TenantContext()` outside Nest gets the fail-closed defaults. */
+  constructor(@Inject(TENANCY_OPTIONS) options: Pick<ResolvedTenancyOptions, 'context'> = { context: DEFAULT_TENANT_CONTEXT_SETTINGS }) {
     this.settings = options.context;
   }
 
