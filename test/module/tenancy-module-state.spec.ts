@@ -36,7 +36,9 @@ class RecordingSink implements TenantAuditSink {
 
 const seed = (dataSource: DataSource, rows: Array<[string, string]>) =>
   Promise.all(
-    rows.map(([name, tenant]) => dataSource.query(`INSERT INTO products (name, sku, tenant_id) VALUES ('${name}', '${name}', '${tenant}')`)),
+    rows.map(([name, tenant]) =>
+      dataSource.query(`INSERT INTO products (name, sku, tenant_id) VALUES ('${name}', '${name}', '${tenant}')`),
+    ),
   );
 
 /** The TenantContext of each TenancyModule instance, in import order (both export the same class token). */
@@ -114,7 +116,7 @@ describe.each(DIALECTS)('two TenancyModules for two DataSources in one app ($nam
     expect(() => contextB.run('acme', () => undefined)).toThrow(expect.objectContaining({ code: 'TENANT_INVALID' }));
   });
 
-  it("each DataSource refuses a tenant id outside its own pattern, whichever context set it (the id never reaches SQL)", async () => {
+  it('each DataSource refuses a tenant id outside its own pattern, whichever context set it (the id never reaches SQL)', async () => {
     const { repoA, repoB, contextA, contextB } = await twoModuleApp();
     // The free function validates with the defaults; each DataSource re-checks with its module's pattern.
     await expect(runWithTenant('101', () => repoA.find())).rejects.toMatchObject({ code: 'TENANT_INVALID' });
