@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import {
-  bypassTenantFilter as bypassFilter,
   bypassTenantRls as bypassRls,
   disableTenantRls,
   enableTenantRls,

@@ -125,10 +125,7 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
   return runCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId), [BYPASS_CLS_KEY]: undefined }, fn);
 }
 
-function auditBypass(
-  options: BypassOptions,
-  settings: TenantContextSettings,
-): TenantAuditOutcome | Promise<TenantAuditOutcome> {
+function auditBypass(options: BypassOptions, settings: TenantContextSettings): TenantAuditOutcome | Promise<TenantAuditOutcome> {
   const { audit, allowUnauditedBypass, bypassDetails, reportAuditFailure } = settings;
   const event = {
     type: 'tenancy.bypass' as const,

@@ -18,26 +18,38 @@ describe('resolveRequest', () => {
   });
 
   it('sources naming the same tenant agree', async () => {
-    expect((await resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'a' })], request, DEFAULT_TENANT_ID_PATTERN)).tenantId).toBe('a');
+    expect((await resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'a' })], request, DEFAULT_TENANT_ID_PATTERN)).tenantId).toBe(
+      'a',
+    );
   });
 
   it('sources naming different tenants are refused with TENANT_FORBIDDEN', async () => {
-    await expect(resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'b' })], request, DEFAULT_TENANT_ID_PATTERN)).rejects.toMatchObject({
+    await expect(
+      resolveRequest([fixed({ tenantId: 'a' }), fixed({ tenantId: 'b' })], request, DEFAULT_TENANT_ID_PATTERN),
+    ).rejects.toMatchObject({
       code: 'TENANT_FORBIDDEN',
     });
   });
 
   it('an invalid id from any source is TENANT_INVALID', async () => {
-    await expect(resolveRequest([fixed({ tenantId: 'a b' })], request, DEFAULT_TENANT_ID_PATTERN)).rejects.toMatchObject({ code: 'TENANT_INVALID' });
+    await expect(resolveRequest([fixed({ tenantId: 'a b' })], request, DEFAULT_TENANT_ID_PATTERN)).rejects.toMatchObject({
+      code: 'TENANT_INVALID',
+    });
   });
 
   it('a tenant named before a credential is still checked against its grant', async () => {
     const principal = { subject: 'u', claims: {} };
-    const result = await resolveRequest([fixed({ tenantId: 'b' }), fixed({ allowedTenants: ['a'], principal })], request, DEFAULT_TENANT_ID_PATTERN);
+    const result = await resolveRequest(
+      [fixed({ tenantId: 'b' }), fixed({ allowedTenants: ['a'], principal })],
+      request,
+      DEFAULT_TENANT_ID_PATTERN,
+    );
     expect(result).toEqual({ tenantId: 'b', principal, principalVerified: false, outsideGrant: true });
   });
 
   it('an empty grant allows no tenant', async () => {
-    expect((await resolveRequest([fixed({ allowedTenants: [] }), fixed({ tenantId: 'a' })], request, DEFAULT_TENANT_ID_PATTERN)).outsideGrant).toBe(true);
+    expect(
+      (await resolveRequest([fixed({ allowedTenants: [] }), fixed({ tenantId: 'a' })], request, DEFAULT_TENANT_ID_PATTERN)).outsideGrant,
+    ).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ export type TenantScope =
 export function resolveTenantScope(dataSource: DataSource, metadata: EntityMetadata, operation: string): TenantScope {
   assertContextFits(dataSource);
   const tenantId = getCurrentTenant();
-  if (isTenantFilterBypassed()) return { kind: 'bypass', tenantId, tenantIdPattern: tenancyOptionsFor(dataSource).context?.tenantIdPattern };
+  if (isTenantFilterBypassed())
+    return { kind: 'bypass', tenantId, tenantIdPattern: tenancyOptionsFor(dataSource).context?.tenantIdPattern };
   if (tenantId !== undefined) return { kind: 'tenant', tenantId };
   if (tenancyOptionsFor(dataSource).onMissingTenant === 'unfiltered') return { kind: 'unfiltered' };
   throw TenantIsolationError.required(`${operation} on tenant-scoped entity "${metadata.name}"`);
