@@ -15,6 +15,7 @@ import {
 } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
 import { DIALECTS } from '../support/dialects.js';
+import { bootCatalogApp } from '../support/catalog-app.js';
 
 /**
  * A TenancyModule's settings live in its own DI container and on the
@@ -145,27 +146,7 @@ describe.each(DIALECTS)('two TenancyModules for two DataSources in one app ($nam
 });
 
 describe.each(DIALECTS)('closing a Nest app leaves nothing behind ($name)', (dialect) => {
-  async function app(tenancy: TenancyModuleOptions) {
-    const { options, dispose } = await dialect.connection();
-    @Module({ imports: [TypeOrmModule.forFeature([Product])] })
-    class Features {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
-        TenancyModule.forRoot({ ...tenancy, globalGuard: false }),
-        Features,
-      ],
-    }).compile();
-    const nest = await moduleRef.createNestApplication({ logger: false }).init();
-    return {
-      context: nest.get(TenantContext),
-      repo: nest.get<Repository<Product>>(getRepositoryToken(Product), { strict: false }),
-      close: async () => {
-        await nest.close();
-        await dispose();
-      },
-    };
-  }
+  const app = (tenancy: TenancyModuleOptions) => bootCatalogApp(dialect, tenancy);
 
   it('app B, opened after app A closed, sees only its own tenantIdPattern and audit sink', async () => {
     const auditA = new RecordingSink();

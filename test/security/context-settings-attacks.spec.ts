@@ -1,18 +1,6 @@
-import { Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { getDataSourceToken, getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  bypassTenantFilter,
-  runWithTenant,
-  runWithTenantSettings,
-  TenancyModule,
-  TenantContext,
-  type TenantAuditEvent,
-  type TenancyModuleOptions,
-} from 'nestjs-tenancy';
-import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
+import { bypassTenantFilter, runWithTenant, runWithTenantSettings, type TenantAuditEvent, type TenancyModuleOptions } from 'nestjs-tenancy';
+import { bootCatalogApp } from '../support/catalog-app.js';
 import { DIALECTS } from '../support/dialects.js';
 
 /**
@@ -33,29 +21,12 @@ afterEach(async () => {
 
 describe.each(DIALECTS)('context settings attacks on a bound DataSource ($name)', (dialect) => {
   async function boot(tenancy: TenancyModuleOptions) {
-    const { options, dispose } = await dialect.connection();
-    @Module({ imports: [TypeOrmModule.forFeature([Product])] })
-    class Features {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRoot({ ...options, entities: CATALOG_ENTITIES, synchronize: true }),
-        TenancyModule.forRoot({ tenantIdPattern: PATTERN, globalGuard: false, ...tenancy }),
-        Features,
-      ],
-    }).compile();
-    const app = await moduleRef.createNestApplication({ logger: false }).init();
-    disposers.push(async () => {
-      await app.close();
-      await dispose();
-    });
-    const dataSource = app.get<DataSource>(getDataSourceToken(), { strict: false });
-    await dataSource.query(`INSERT INTO products (name, sku, tenant_id) VALUES ('A1', 'A1', 'acme'), ('B1', 'B1', 'beta')`);
-    return {
-      repo: app.get<Repository<Product>>(getRepositoryToken(Product), { strict: false }),
-      context: app.get(TenantContext),
-      rows: async () =>
-        ((await dataSource.query(`SELECT name FROM products ORDER BY name`)) as Array<{ name: string }>).map((row) => row.name),
-    };
+    const app = await bootCatalogApp(dialect, { tenantIdPattern: PATTERN, ...tenancy });
+    disposers.push(app.close);
+    await app.dataSource.query(`INSERT INTO products (name, sku, tenant_id) VALUES ('A1', 'A1', 'acme'), ('B1', 'B1', 'beta')`);
+    const rows = async () =>
+      ((await app.dataSource.query(`SELECT name FROM products ORDER BY name`)) as Array<{ name: string }>).map((row) => row.name);
+    return { repo: app.repo, context: app.context, rows };
   }
 
   it('[datasource-settings] a job names a tenant the default pattern accepts and the module refuses: refused, nothing written', async () => {
