@@ -317,7 +317,7 @@ const cls = () =>
   {
     protection: 'rls-bypass-audit',
     file: 'libs/tenancy/src/rls/enable-tenant-rls.migration.ts',
-    find: "  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options });",
+    find: "  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options }, settings);",
     replace: '',
   },
   {
