@@ -4,7 +4,8 @@ import { recordAudit, type TenantAuditEvent } from './tenant-audit.js';
 const event: TenantAuditEvent = { type: 'tenancy.bypass', tenantId: undefined, at: new Date() };
 const down = () => new Error('audit store down');
 const strict = { allowUnaudited: false, reportFailure: () => undefined };
-const lenient = { allowUnaudited: true, reportFailure: () => undefined };
+const reported: string[] = [];
+const lenient = { allowUnaudited: true, reportFailure: (message: string) => void reported.push(message) };
 
 describe('recordAudit', () => {
   it('a synchronous sink that succeeds is answered synchronously', () => {
@@ -41,5 +42,6 @@ describe('recordAudit', () => {
     };
     expect(recordAudit(throwing, event, lenient)).toBe('unaudited');
     await expect(recordAudit({ record: () => Promise.reject(down()) }, event, lenient)).resolves.toBe('unaudited');
+    expect(reported).toEqual([expect.stringContaining('audit store down'), expect.stringContaining('audit store down')]);
   });
 });
