@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TenancyModule, type TenantAuditSink } from 'nestjs-tenancy';
 import { AdminModule } from './admin/admin.module.js';
 import type { DemoConfig } from './config/demo-config.js';
+import { createDemoDataSource } from './database/citus-data-source.js';
 import { databaseOptions } from './database/database-options.js';
 import { HealthController } from './health/health.controller.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -22,7 +23,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(databaseOptions(config)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => databaseOptions(config),
+          dataSourceFactory: (options) => createDemoDataSource(config, options!),
+        }),
         // Async so that tenant verification can use the Organization repository.
         TenancyModule.forRootAsync({
           imports: [OrganizationsModule],

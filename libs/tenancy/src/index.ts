@@ -86,4 +86,6 @@ export type { TenantExport } from './schema/tenant-export.js';
 export { enableCitusKeys } from './citus/citus-keys.installer.js';
 export { distributeTenantTables, type DistributeTenantTablesResult } from './citus/distribute-tenant-tables.js';
 export type { CitusTablePlan } from './citus/citus-tables.js';
+export { moveTenant, type MoveRowTenantResult } from './citus/move-tenant.js';
+export type { CitusNode, CitusTransferMode, MoveTenantOptions, MoveTenantResult } from './citus/citus-nodes.js';
 export { citusStatus, formatCitusStatus, type CitusNodeStatus, type CitusStatus, type CitusTableStatus } from './citus/citus-status.js';

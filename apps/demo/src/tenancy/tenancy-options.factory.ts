@@ -44,6 +44,7 @@ function tenantConcurrency(config: DemoConfig): TenantConcurrencyOptions | false
 export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps): TenancyModuleOptions {
   return {
     strategy: config.strategy,
+    citus: config.citus,
     onMissingTenant: 'throw',
     resolvers: [
       // A verified token first: when present, the header can only pick among the tenants it grants.

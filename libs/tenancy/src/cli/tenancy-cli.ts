@@ -117,17 +117,23 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // Loaded only now: bad usage is answered without loading TypeORM.
-  const [{ enableSchemaTenancy }, { SchemaTenancyManager }] = await Promise.all([
-    import('../schema/schema-strategy.installer.js'),
-    import('../schema/schema-tenancy.manager.js'),
-  ]);
   const dataSource = await loadDataSource(args.dataSource ?? process.env.TENANCY_DATA_SOURCE);
-  const config = { prefix: args.prefix, sharedSchema: args.sharedSchema };
-  enableSchemaTenancy(dataSource, config);
   const started = process.hrtime.bigint();
   try {
-    await execute(new SchemaTenancyManager(dataSource, config), args);
+    if (args.command.name === 'citus-status') {
+      // Read-only, either strategy: the DataSource is used as the module built it.
+      const { citusStatus, formatCitusStatus } = await import('../citus/citus-status.js');
+      process.stdout.write(`${formatCitusStatus(await citusStatus(dataSource))}\n`);
+    } else {
+      // Loaded only now: bad usage is answered without loading TypeORM.
+      const [{ enableSchemaTenancy }, { SchemaTenancyManager }] = await Promise.all([
+        import('../schema/schema-strategy.installer.js'),
+        import('../schema/schema-tenancy.manager.js'),
+      ]);
+      const config = { prefix: args.prefix, sharedSchema: args.sharedSchema };
+      enableSchemaTenancy(dataSource, config);
+      await execute(new SchemaTenancyManager(dataSource, config), args);
+    }
   } finally {
     await dataSource.destroy();
   }

@@ -3,6 +3,8 @@ import { runWithTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
 import { distributeTenantSchema } from '../citus/distribute-tenant-schema.js';
+import type { CitusNode, MoveTenantOptions, MoveTenantResult } from '../citus/citus-nodes.js';
+import { moveTenantSchema } from '../citus/move-tenant-schema.js';
 import { runTenantMigrations } from './tenant-migrations.runner.js';
 import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
@@ -73,15 +75,19 @@ export class SchemaTenancyManager {
     if (state === 'marked') await this.dataSource.query(`DROP SCHEMA ${this.dataSource.driver.escape(schema)} CASCADE`);
   }
 
+  /** Citus: moves the tenant's distributed schema to another node (see moveTenantSchema). */
+  async moveTenant(tenantId: string, target: CitusNode, options?: MoveTenantOptions): Promise<MoveTenantResult> {
+    await this.requireTenantSchema(tenantId);
+    return moveTenantSchema(this.dataSource, this.schemaOf(tenantId), target, options);
+  }
+
   async tenantExists(tenantId: string): Promise<boolean> {
     return (await this.schemaState(this.schemaOf(tenantId))) === 'marked';
   }
 
   /** Runs `fn` in the tenant's schema; an unknown tenant is TENANT_UNKNOWN, not "relation does not exist". */
   async tenantContext<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
-    if (!(await this.tenantExists(tenantId))) {
-      throw new TenantIsolationError('TENANT_UNKNOWN', `Tenant has no schema; create it with createTenantSchema() first.`);
-    }
+    await this.requireTenantSchema(tenantId);
     return runWithTenant(tenantId, fn);
   }
 
@@ -136,6 +142,12 @@ export class SchemaTenancyManager {
     } catch (error) {
       await this.dropTenantSchema(asTenantId);
       throw error;
+    }
+  }
+
+  private async requireTenantSchema(tenantId: string): Promise<void> {
+    if (!(await this.tenantExists(tenantId))) {
+      throw new TenantIsolationError('TENANT_UNKNOWN', `Tenant has no schema; create it with createTenantSchema() first.`);
     }
   }
 
