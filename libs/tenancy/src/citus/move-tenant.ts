@@ -62,14 +62,14 @@ export async function moveTenant(
   // A shard whose hash range is one value holds this tenant only (an earlier isolation).
   const [current] = (await queryRunner.query(
     `SELECT shardid::text AS shard, shardminvalue = shardmaxvalue AS isolated FROM pg_dist_shard
-      WHERE shardid = get_shard_id_for_distribution_column($1::regclass, $2)`,
+      WHERE shardid = get_shard_id_for_distribution_column($1::regclass, $2::text)`,
     [table, tenant],
   )) as Array<{ shard: string; isolated: boolean }>;
   let shardId = current.shard;
   const splits = !current.isolated;
   if (splits) {
     const [row] = (await queryRunner.query(
-      `SELECT isolate_tenant_to_new_shard($1::regclass, $2, 'CASCADE', shard_transfer_mode => $3::citus.shard_transfer_mode)::text AS shard`,
+      `SELECT isolate_tenant_to_new_shard($1::regclass, $2::text, 'CASCADE', shard_transfer_mode => $3::citus.shard_transfer_mode)::text AS shard`,
       [table, tenant, mode],
     )) as Array<{ shard: string }>;
     shardId = row.shard;
