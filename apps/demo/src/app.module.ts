@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TenancyModule, type TenantAuditSink } from 'nestjs-tenancy';
+import { TenancyConfigurationError, TenancyModule, type TenantAuditSink } from 'nestjs-tenancy';
 import { AdminModule } from './admin/admin.module.js';
 import type { DemoConfig } from './config/demo-config.js';
 import { createDemoDataSource } from './database/citus-data-source.js';
@@ -24,7 +24,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => databaseOptions(config),
+          // A configuration error (e.g. TENANCY_CITUS=1 on a server without Citus) fails at once; lost connections are retried.
+          useFactory: () => ({ ...databaseOptions(config), toRetry: (error: unknown) => !(error instanceof TenancyConfigurationError) }),
           dataSourceFactory: (options) => createDemoDataSource(config, options!),
         }),
         // Async so that tenant verification can use the Organization repository.
