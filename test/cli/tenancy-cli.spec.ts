@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../demo/support/ensure-built.js';
 import { runNode } from '../demo/support/run-node.js';
+import { onCitus } from '../support/citus.js';
 import { createTestDatabase, dropTestDatabase, postgresUrl } from '../support/postgres.js';
 
 /** The package's `bin`, as `npm run tenancy --` and a consumer's `npx tenancy` run it. */
@@ -100,5 +101,34 @@ describe('tenancy CLI (schema strategy, PostgreSQL)', { timeout: 180_000 }, () =
     expect(imported.stderr).toContain('imported cli_a as cli_c');
     expect(imported.stderr).toContain('register the tenant where your app lists its tenants');
     expect((await tenancy('list')).stdout).toContain('cli_c\n');
+  });
+});
+
+/** `tenancy citus status` on a server without Citus (the Citus side runs in test/citus/citus-cli.citus.ts). */
+describe('tenancy citus status without Citus', { timeout: 120_000 }, () => {
+  const CITUS_DATA_SOURCE = 'dist/scripts/bench/citus-data-source.js';
+  let database: string;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    database = await createTestDatabase();
+  }, 120_000);
+  afterAll(() => dropTestDatabase(database));
+
+  it.each([[['citus']], [['citus', 'move']], [['citus', 'status', 'extra']]])('%j is bad usage: exit 2, nothing loaded', async (args) => {
+    const { code, stderr } = await runNode(CLI, args, { TENANCY_DATA_SOURCE: '/nonexistent.js' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('citus takes one subcommand, status');
+  });
+
+  it.skipIf(onCitus)('on a database without the extension exits 1 naming the fix', async () => {
+    const { code, stdout, stderr } = await runNode(CLI, ['citus', 'status', '--data-source', CITUS_DATA_SOURCE], {
+      BENCH_DATABASE_URL: postgresUrl(database),
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `citusStatus needs the Citus extension, which database "${database}" does not have. Run CREATE EXTENSION citus`,
+    );
   });
 });
