@@ -65,7 +65,7 @@ async function serveTraffic(url: string, stop: Promise<void>, moving: () => bool
       if (tenant === MOVED && (movingAtStart || moving())) traffic.duringMove++;
     }
   };
-  await Promise.all([client(MOVED, 1), client(MOVED, 2), client(OTHER, 1), client(OTHER, 2)]);
+  await Promise.all([MOVED, OTHER].flatMap((tenant) => [1, 2, 3].map((worker) => client(tenant, worker))));
   return traffic;
 }
 
@@ -143,13 +143,13 @@ describe.each(STRATEGIES)('a tenant moves to another node while the demo serves 
     let finish!: () => void;
     const stop = new Promise<void>((resolve) => (finish = resolve));
     const load = serveTraffic(server.url, stop, () => moving);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     moving = true;
     const started = Date.now();
     const result = await strategy.move(dataSource, MOVED, target).finally(() => (moving = false));
     const moveMs = Date.now() - started;
     // Traffic continues on the new placement before it stops.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     finish();
     const traffic = await load;
 
