@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { requireCitus } from './citus-extension.js';
 
 /** A Citus node as pg_dist_node names it. */
 export interface CitusNode {
@@ -31,9 +32,9 @@ export interface MoveTenantResult {
 
 const TRANSFER_MODES: readonly CitusTransferMode[] = ['block_writes', 'force_logical', 'auto'];
 
-export const nodeName = (node: CitusNode) => `${node.host}:${node.port}`;
+const nodeName = (node: CitusNode) => `${node.host}:${node.port}`;
 
-export function transferModeOf(options: MoveTenantOptions): CitusTransferMode {
+function transferModeOf(options: MoveTenantOptions): CitusTransferMode {
   const mode = options.transferMode ?? 'block_writes';
   if (!TRANSFER_MODES.includes(mode)) {
     throw new TenancyConfigurationError(
@@ -48,7 +49,7 @@ export function transferModeOf(options: MoveTenantOptions): CitusTransferMode {
  * The target must be an active primary node that may hold shards: a typo in a
  * host or port is an error naming the nodes there are, never a silent no-op.
  */
-export async function requireTargetNode(queryRunner: QueryRunner, target: CitusNode): Promise<void> {
+async function requireTargetNode(queryRunner: QueryRunner, target: CitusNode): Promise<void> {
   const nodes = (await queryRunner.query(
     `SELECT nodename AS host, nodeport AS port, isactive AND shouldhaveshards AS usable FROM pg_dist_node WHERE noderole = 'primary' ORDER BY nodeport`,
   )) as Array<CitusNode & { usable: boolean }>;
@@ -77,9 +78,17 @@ export async function placementOf(queryRunner: QueryRunner, shardId: string): Pr
   return rows[0];
 }
 
-/** Citus's shard operations commit on other nodes as they go: they cannot be part of a caller's transaction. */
-export function refuseInTransaction(queryRunner: QueryRunner, operation: string): void {
+/**
+ * The checks every tenant move makes before touching anything; returns the
+ * transfer mode. Citus's shard operations commit on other nodes as they go,
+ * so they are never run inside a caller's transaction.
+ */
+export async function prepareMove(queryRunner: QueryRunner, target: CitusNode, options: MoveTenantOptions): Promise<CitusTransferMode> {
+  const mode = transferModeOf(options);
+  await requireCitus(queryRunner, 'moveTenant');
   if (queryRunner.isTransactionActive) {
-    throw new TenancyConfigurationError('citus', `${operation} cannot run inside a transaction: call it on a query runner with none open.`);
+    throw new TenancyConfigurationError('citus', 'moveTenant cannot run inside a transaction: call it on a query runner with none open.');
   }
+  await requireTargetNode(queryRunner, target);
+  return mode;
 }

@@ -1,16 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import { requireCitus } from './citus-extension.js';
-import {
-  placementOf,
-  refuseInTransaction,
-  requireTargetNode,
-  transferModeOf,
-  type CitusNode,
-  type MoveTenantOptions,
-  type MoveTenantResult,
-} from './citus-nodes.js';
+import { placementOf, prepareMove, type CitusNode, type MoveTenantOptions, type MoveTenantResult } from './citus-nodes.js';
 
 /**
  * Schema strategy: moves a distributed tenant schema (all its single-shard
@@ -24,14 +15,11 @@ export async function moveTenantSchema(
   target: CitusNode,
   options: MoveTenantOptions = {},
 ): Promise<MoveTenantResult> {
-  const mode = transferModeOf(options);
   // As regnamespace input: quoted, so a mixed-case tenant id names its own schema.
   const quoted = pg.escapeIdentifier(schema);
   const queryRunner = dataSource.createQueryRunner();
   try {
-    await requireCitus(queryRunner, 'moveTenant');
-    refuseInTransaction(queryRunner, 'moveTenant');
-    await requireTargetNode(queryRunner, target);
+    const mode = await prepareMove(queryRunner, target, options);
     const [shard] = (await queryRunner.query(
       `SELECT min(s.shardid)::text AS id FROM citus_schemas cs JOIN pg_class c ON c.relnamespace = cs.schema_name
          JOIN pg_dist_shard s ON s.logicalrelid = c.oid WHERE cs.schema_name = to_regnamespace($1)`,

@@ -1,16 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { assertValidTenantId } from '../context/tenant-id.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import { requireCitus } from './citus-extension.js';
-import {
-  placementOf,
-  refuseInTransaction,
-  requireTargetNode,
-  transferModeOf,
-  type CitusNode,
-  type MoveTenantOptions,
-  type MoveTenantResult,
-} from './citus-nodes.js';
+import { placementOf, prepareMove, type CitusNode, type MoveTenantOptions, type MoveTenantResult } from './citus-nodes.js';
 import { citusPlan } from './citus-tables.js';
 
 export interface MoveRowTenantResult extends MoveTenantResult {
@@ -53,10 +44,7 @@ export async function moveTenant(
   options: MoveTenantOptions = {},
 ): Promise<MoveRowTenantResult> {
   const tenant = assertValidTenantId(tenantId);
-  const mode = transferModeOf(options);
-  await requireCitus(queryRunner, 'moveTenant');
-  refuseInTransaction(queryRunner, 'moveTenant');
-  await requireTargetNode(queryRunner, target);
+  const mode = await prepareMove(queryRunner, target, options);
   const table = await anchorTable(queryRunner);
 
   // A shard whose hash range is one value holds this tenant only (an earlier isolation).
