@@ -28,8 +28,8 @@ interface Traffic {
   failures: Array<{ tenant: string; status: number; body: unknown }>;
   /** Rows of another tenant in any answer: must stay empty. */
   foreign: Array<{ asked: string; got: unknown }>;
-  /** Requests of the moved tenant that were in flight while the move ran. */
-  duringMove: number;
+  /** Start and end (performance.now()) of each request pair of the moved tenant. */
+  movedSpans: Array<[number, number]>;
 }
 
 /**
@@ -37,20 +37,20 @@ interface Traffic {
  * name and a GET /projects that must hold only its own tenant's projects,
  * until `stop` resolves.
  */
-async function serveTraffic(url: string, stop: Promise<void>, moving: () => boolean): Promise<Traffic> {
+async function serveTraffic(url: string, stop: Promise<void>): Promise<Traffic> {
   const traffic: Traffic = {
     acknowledged: new Map([MOVED, OTHER].map((tenant) => [tenant, new Set<string>()])),
     attempted: new Map([MOVED, OTHER].map((tenant) => [tenant, new Set<string>()])),
     failures: [],
     foreign: [],
-    duringMove: 0,
+    movedSpans: [],
   };
   let stopped = false;
   void stop.then(() => (stopped = true));
   const client = async (tenant: string, worker: number) => {
     for (let i = 0; !stopped; i++) {
       const name = `${tenant}-w${worker}-${i}`;
-      const movingAtStart = moving();
+      const started = performance.now();
       traffic.attempted.get(tenant)!.add(name);
       const created = await call(url, '/projects', { tenant, body: { name } });
       if (created.status === 201) traffic.acknowledged.get(tenant)!.add(name);
@@ -62,7 +62,7 @@ async function serveTraffic(url: string, stop: Promise<void>, moving: () => bool
         const foreign = body.projects.filter((project) => project.tenant_id !== tenant || !project.name.startsWith(`${tenant}-`));
         if (body.tenant_id !== tenant || foreign.length > 0) traffic.foreign.push({ asked: tenant, got: body });
       }
-      if (tenant === MOVED && (movingAtStart || moving())) traffic.duringMove++;
+      if (tenant === MOVED) traffic.movedSpans.push([started, performance.now()]);
     }
   };
   await Promise.all([MOVED, OTHER].flatMap((tenant) => [1, 2, 3].map((worker) => client(tenant, worker))));
@@ -139,30 +139,31 @@ describe.each(STRATEGIES)('a tenant moves to another node while the demo serves 
     const otherBefore = await strategy.nodeOf(database, OTHER);
     const target = workers.find((node) => node.port !== before.port)!;
 
-    let moving = false;
     let finish!: () => void;
     const stop = new Promise<void>((resolve) => (finish = resolve));
-    const load = serveTraffic(server.url, stop, () => moving);
+    const load = serveTraffic(server.url, stop);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    moving = true;
-    const started = Date.now();
-    const result = await strategy.move(dataSource, MOVED, target).finally(() => (moving = false));
-    const moveMs = Date.now() - started;
+    const moveStart = performance.now();
+    const result = await strategy.move(dataSource, MOVED, target);
+    const moveEnd = performance.now();
+    const moveMs = Math.round(moveEnd - moveStart);
     // Traffic continues on the new placement before it stops.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     finish();
     const traffic = await load;
+    // Requests of the moved tenant in flight at some moment of the move.
+    const duringMove = traffic.movedSpans.filter(([start, end]) => start < moveEnd && end > moveStart).length;
 
     const counts = [MOVED, OTHER].map((tenant) => `${tenant} ${traffic.acknowledged.get(tenant)!.size} writes acknowledged`).join(', ');
     console.info(
-      `${strategy.name} strategy: moved ${MOVED} ${before.port} -> ${target.port} in ${moveMs} ms; ${traffic.duringMove} of its requests overlapped the move; ${counts}`,
+      `${strategy.name} strategy: moved ${MOVED} ${before.port} -> ${target.port} in ${moveMs} ms; ${duringMove} of its request pairs overlapped the move; ${counts}`,
     );
     expect(result.moved).toBe(true);
     expect(await strategy.nodeOf(database, MOVED)).toEqual(target);
     expect(await strategy.nodeOf(database, OTHER)).toEqual(otherBefore);
     expect(traffic.foreign).toEqual([]);
     expect(traffic.failures).toEqual([]);
-    expect(traffic.duringMove, `move took ${moveMs} ms`).toBeGreaterThan(0);
+    expect(duringMove, `move took ${moveMs} ms`).toBeGreaterThan(0);
 
     for (const tenant of [MOVED, OTHER]) {
       const listed = (await call(server.url, '/projects', { tenant })).body as { projects: Array<{ name: string; tenant_id: string }> };
