@@ -1,4 +1,4 @@
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /**
  * `"name"` with embedded quotes doubled: PostgreSQL's own quoting rule, so any

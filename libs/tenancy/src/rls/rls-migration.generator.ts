@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { tenantRlsStatements } from './rls-policy.js';
 import { tenantRlsTables } from './rls-tables.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 export interface TenantRlsMigrationOptions {
   /** Class name prefix. Default `TenantRls`. */

@@ -2,7 +2,7 @@ import { DEFAULT_TENANT_COLUMN } from '../constants.js';
 import { quoteIdentifier, quoteTablePath } from './quote-identifier.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls-settings.js';
 import { quoteLiteral } from './sql-literal.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /** One tenant-scoped table to protect. */
 export interface TenantRlsTable {

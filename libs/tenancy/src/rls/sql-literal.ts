@@ -1,4 +1,4 @@
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /**
  * A string literal safe whatever `standard_conforming_strings` says: quotes
