@@ -16,7 +16,7 @@ const BATCH = 500;
 const invalid = (problem: string) =>
   new TenantProvisioningError(
     'TENANT_IMPORT_INVALID',
-    `Not a tenant export this app can import: ${problem}. Import a file written by exportTenant() (or \`tenancy export\`) of an app with the same tenant entities.`,
+    `Not a tenant export this app can import: ${problem}; nothing was imported. Import a file written by exportTenant() (or \`tenancy export\`) of an app with the same tenant entities.`,
   );
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
