@@ -76,6 +76,3 @@ function checkPartitionsAfterInitialize(dataSource: DataSource): void {
   };
 }
 
-export function isTenantRlsInstalled(dataSource: DataSource): boolean {
-  return installed.has(dataSource);
-}

@@ -112,7 +112,7 @@ export class SchemaTenancyManager {
     return { migrated: done };
   }
 
-  /** One tenant's rows as JSON-serialisable data (the reference's per-tenant backup). */
+  /** One tenant's rows as JSON-serialisable data: the per-tenant backup that the FastAPI ORM guide we follow lists for schemas. */
   async exportTenant(tenantId: string): Promise<TenantExport> {
     const schema = this.schemaOf(tenantId);
     if (!(await this.tenantExists(tenantId))) throw new TenantIsolationError('TENANT_UNKNOWN', 'Tenant has no schema to export.');
