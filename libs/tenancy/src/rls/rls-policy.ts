@@ -40,7 +40,7 @@ export interface TenantRlsStatements {
  * The sub-selects make each setting an InitPlan, read once per statement
  * instead of once per row (about 2.5x faster on a sequential scan).
  */
-export function tenantRlsPredicate(column: string): string {
+function tenantRlsPredicate(column: string): string {
   return (
     `((SELECT current_setting('${RLS_BYPASS_SETTING}', true)) = '${RLS_BYPASS_ON}'` +
     ` OR ${quoteIdentifier(column)} = (SELECT NULLIF(current_setting('${RLS_TENANT_SETTING}', true), '')))`
@@ -113,7 +113,7 @@ END ${DO_TAG}`;
 /**
  * ENABLE applies the policies to ordinary roles; FORCE applies them to the
  * table owner as well, so the owner role is not a silent way around them
- * (superusers and BYPASSRLS roles still are: see docs/rls.md). `up` drops
+ * (superusers and BYPASSRLS roles still are: docs/rls.md, "Roles"). `up` drops
  * before creating, so it can run again over an older version of the policies.
  * Both cover the table's partitions too.
  */

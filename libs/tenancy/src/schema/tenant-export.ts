@@ -41,7 +41,7 @@ export function assertTenantExport(dataSource: DataSource, dump: unknown): asser
 }
 
 /** Tenant tables, parents before children, so inserts satisfy foreign keys. */
-export function tenantTablesInOrder(dataSource: DataSource): EntityMetadata[] {
+function tenantTablesInOrder(dataSource: DataSource): EntityMetadata[] {
   const pending = dataSource.entityMetadatas.filter((m) => livesInTenantSchema(m) && m.tableType !== 'view');
   const ordered: EntityMetadata[] = [];
   while (pending.length > 0) {
