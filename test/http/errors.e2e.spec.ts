@@ -84,7 +84,12 @@ describe.each(TARGETS)('error table and validateTenant on $name', (target) => {
 
   it('a misconfiguration found at run time is 500 TENANCY_CONFIGURATION with the fixed body, not a 4xx', async () => {
     const res = await request(t.server).get('/mistakes/tenant-schemas').set('x-tenant-id', 'a').expect(500);
-    expect(res.body).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'TENANCY_CONFIGURATION', message: expect.any(String) });
+    expect(res.body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'TENANCY_CONFIGURATION',
+      message: expect.any(String),
+    });
     expect(res.body.message).not.toMatch(/strategy|SchemaTenancyService/);
   });
 

@@ -43,7 +43,9 @@ describe('the error catalogue', () => {
   });
 
   it("a developer's mistake (unsupported query, configuration, misused RLS helper) is never a 403 nor another 4xx", () => {
-    const developerMistakes = CODES.filter((code) => code === 'TENANT_UNSUPPORTED_QUERY' || code === 'TENANCY_CONFIGURATION' || code.startsWith('TENANT_RLS_'));
+    const developerMistakes = CODES.filter(
+      (code) => code === 'TENANT_UNSUPPORTED_QUERY' || code === 'TENANCY_CONFIGURATION' || code.startsWith('TENANT_RLS_'),
+    );
     expect(developerMistakes).toHaveLength(6);
     for (const code of developerMistakes) expect(TENANCY_ERRORS[code].status).toBe(500);
   });

@@ -23,10 +23,7 @@ export type TenantProvisioningErrorCode = 'TENANT_SCHEMA_EXISTS' | 'TENANT_SCHEM
 
 /** A misuse of the Row-Level Security helpers (TenantRlsError). */
 export type TenantRlsErrorCode =
-  | 'TENANT_RLS_INVALID_IDENTIFIER'
-  | 'TENANT_RLS_INVALID_VALUE'
-  | 'TENANT_RLS_NO_TRANSACTION'
-  | 'TENANT_RLS_BYPASS_IN_TENANT';
+  'TENANT_RLS_INVALID_IDENTIFIER' | 'TENANT_RLS_INVALID_VALUE' | 'TENANT_RLS_NO_TRANSACTION' | 'TENANT_RLS_BYPASS_IN_TENANT';
 
 /**
  * A statement failed for the database's reasons (DatabaseUnavailableError):

@@ -75,4 +75,3 @@ function checkPartitionsAfterInitialize(dataSource: DataSource): void {
     return dataSource;
   };
 }
-

@@ -19,8 +19,7 @@ const invalid = (problem: string) =>
     `Not a tenant export this app can import: ${problem}; nothing was imported. Import a file written by exportTenant() (or \`tenancy export\`) of an app with the same tenant entities.`,
   );
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks a parsed export file before anything is created, so that a wrong or

@@ -4,7 +4,12 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 
 describe('DatabaseUnavailableError', () => {
-  const error = new DatabaseUnavailableError('DATABASE_TIMEOUT', 'SELECT 1', [], Object.assign(new Error('canceling statement'), { code: '57014' }));
+  const error = new DatabaseUnavailableError(
+    'DATABASE_TIMEOUT',
+    'SELECT 1',
+    [],
+    Object.assign(new Error('canceling statement'), { code: '57014' }),
+  );
 
   it('is still a QueryFailedError, so catch blocks written for query failures keep working', () => {
     expect(error).toBeInstanceOf(QueryFailedError);
