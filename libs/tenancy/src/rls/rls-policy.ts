@@ -105,7 +105,10 @@ ${body}
   END LOOP;
 END ${DO_TAG}`;
   if (block.split(DO_TAG).length !== 3) {
-    throw new TenantRlsError('TENANT_RLS_INVALID_IDENTIFIER', `Invalid SQL identifier in ${JSON.stringify(table)}: it contains ${DO_TAG}.`);
+    throw new TenantRlsError(
+      'TENANT_RLS_INVALID_IDENTIFIER',
+      `Invalid SQL identifier in ${JSON.stringify(table)}: it contains ${DO_TAG}, which would end the policy block early. Rename the table.`,
+    );
   }
   return block;
 }

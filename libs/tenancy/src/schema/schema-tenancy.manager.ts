@@ -115,7 +115,11 @@ export class SchemaTenancyManager {
   /** One tenant's rows as JSON-serialisable data: the per-tenant backup that the FastAPI ORM guide we follow lists for schemas. */
   async exportTenant(tenantId: string): Promise<TenantExport> {
     const schema = this.schemaOf(tenantId);
-    if (!(await this.tenantExists(tenantId))) throw new TenantIsolationError('TENANT_UNKNOWN', 'Tenant has no schema to export.');
+    if (!(await this.tenantExists(tenantId)))
+      throw new TenantIsolationError(
+        'TENANT_UNKNOWN',
+        'Tenant has no schema to export; listTenantSchemas() (or `tenancy list`) shows the tenants that have one.',
+      );
     return readTenantTables(this.dataSource, schema, tenantId);
   }
 
