@@ -62,10 +62,10 @@ export interface TenancyErrorEntry {
 const SERVER_FAULT = 'The server is misconfigured or broke a tenancy rule; nothing was run. See the server log.';
 
 /**
- * Status and public message per code. A client never gets 403 for the
- * developer's mistake: a query the library cannot check, a misconfiguration
- * or a misused helper reaching a request is a 500 (and logged), because no
- * other request of the client would be answered differently.
+ * Status and public message per code. A developer's mistake that reaches a
+ * request (a query the library cannot check, a misconfiguration, a misused
+ * helper) is a 500, logged: a 403 would tell the client it asked for
+ * something forbidden, when the server's code is what must change.
  */
 export const TENANCY_ERRORS: Readonly<Record<TenancyErrorCode, TenancyErrorEntry>> = {
   TENANT_REQUIRED: { status: 400, message: 'This request must name a tenant.' },
