@@ -70,7 +70,7 @@ describe('tenancy CLI (schema strategy, PostgreSQL)', { timeout: 180_000 }, () =
     await tenancy('create', 'cli_keep');
     const { code, stderr } = await tenancy('drop', 'no_such', 'cli_keep');
     expect(code).toBe(1);
-    expect(stderr).toContain('no such tenant: no_such (no schema tenant_no_such); nothing dropped.');
+    expect(stderr).toContain('TENANT_UNKNOWN: no such tenant: no_such (no schema tenant_no_such); nothing dropped.');
     expect(stderr).not.toContain('dropped 1');
     expect((await tenancy('list')).stdout).toContain('cli_keep\n');
   });

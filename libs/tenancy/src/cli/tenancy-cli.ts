@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { DataSource } from 'typeorm';
 import type { SchemaTenancyManager } from '../schema/schema-tenancy.manager.js';
 import { isTenancyErrorCode } from '../errors/tenancy-error.catalogue.js';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { TenantProvisioningError } from '../errors/tenant-provisioning.error.js';
 import type { TenantExport } from '../schema/tenant-export.js';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments.js';
@@ -79,8 +80,9 @@ async function execute(manager: SchemaTenancyManager, args: CliArguments): Promi
       const missing = [];
       for (const id of command.ids) if (!(await manager.tenantExists(id))) missing.push(id);
       if (missing.length > 0) {
-        throw new Error(
-          `no such tenant: ${missing.join(', ')} (no schema ${missing.map((id) => manager.schemaOf(id)).join(', ')}); nothing dropped.`,
+        throw new TenantIsolationError(
+          'TENANT_UNKNOWN',
+          `no such tenant: ${missing.join(', ')} (no schema ${missing.map((id) => manager.schemaOf(id)).join(', ')}); nothing dropped. \`tenancy list\` shows the tenants.`,
         );
       }
       for (const id of command.ids) await manager.dropTenantSchema(id);
