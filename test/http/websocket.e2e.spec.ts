@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentTenant, getCurrentTenant, HeaderTenantResolver, JwtTenantResolver, runWithTenant, TenantOptional } from 'nestjs-tenancy';
 import { Product } from '../support/catalog.entities.js';
+import { clearWholeTable } from './support/catalog.controllers.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
 import { MemoryWsAdapter, MemoryWsClient } from './support/memory-ws.adapter.js';
 import { seedProducts } from './support/seed.js';
@@ -21,14 +22,8 @@ class CatalogGateway {
 
   /** A developer's mistake: raw SQL over every tenant's rows, inside a tenant. */
   @SubscribeMessage('clear')
-  async clear() {
-    const runner = this.products.manager.connection.createQueryRunner();
-    try {
-      await runner.clearTable(this.products.metadata.tableName);
-    } finally {
-      await runner.release();
-    }
-    return { cleared: true };
+  clear() {
+    return clearWholeTable(this.products);
   }
 
   @SubscribeMessage('ping')

@@ -105,6 +105,17 @@ export class ReportsController {
   }
 }
 
+/** A developer's mistake: `queryRunner.clearTable()` empties the table for every tenant, so inside a tenant it is refused. */
+export async function clearWholeTable(products: Repository<Product>): Promise<{ cleared: true }> {
+  const runner = products.manager.connection.createQueryRunner();
+  try {
+    await runner.clearTable(products.metadata.tableName);
+  } finally {
+    await runner.release();
+  }
+  return { cleared: true };
+}
+
 /** Developer mistakes that reach a request: the server's fault, never the client's. */
 @Controller('mistakes')
 export class MistakesController {
@@ -115,14 +126,8 @@ export class MistakesController {
 
   /** Raw SQL over every tenant's rows, inside a tenant: TENANT_UNSUPPORTED_QUERY. */
   @Post('clear-table')
-  async clearTable() {
-    const runner = this.products.manager.connection.createQueryRunner();
-    try {
-      await runner.clearTable(this.products.metadata.tableName);
-    } finally {
-      await runner.release();
-    }
-    return { cleared: true };
+  clearTable() {
+    return clearWholeTable(this.products);
   }
 
   /** The schema strategy's service on a row-strategy app: TENANCY_CONFIGURATION. */
