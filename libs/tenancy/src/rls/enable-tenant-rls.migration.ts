@@ -4,7 +4,7 @@ import { currentTenantContextSettings, getCurrentTenant, recordBypassAudit, type
 import { tenancyOptionsFor } from '../typeorm/tenancy-data-source.registry.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING } from './rls-settings.js';
 import { tenantRlsStatements, type TenantRlsTable } from './rls-policy.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /**
  * For a migration's `up()`: enables and forces Row-Level Security on one
