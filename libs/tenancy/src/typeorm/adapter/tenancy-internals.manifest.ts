@@ -1,10 +1,12 @@
 /**
- * Every TypeORM and pg member the library wraps or reads, in one list, by the
- * object that a DataSource really hands out. The bind-time preflight checks
- * each one on the DataSource being protected, so that a TypeORM or pg version
- * (or copy) without them refuses to start instead of running unfiltered.
- * The typed views of these members are in query-builder-internals.ts,
- * rls/pg-internals.ts and rls/postgres-runner-internals.ts: keep them in step.
+ * Every TypeORM and pg member the library wraps or reads, in one list per
+ * TypeORM line, by the object that a DataSource really hands out. The
+ * bind-time preflight checks each one of the line the DataSource's typeorm
+ * belongs to, so that a TypeORM or pg version (or copy) without them refuses
+ * to start instead of running unfiltered. The lines differ in the member that
+ * names the DataSource (see the adapters). The typed views of these members
+ * are in ../query-builder-internals.ts, ../../rls/pg-internals.ts and
+ * ../../rls/postgres-runner-internals.ts: keep them in step.
  */
 export type MemberShape = 'method' | 'getter' | 'property';
 
@@ -25,14 +27,8 @@ const method = (name: string): InternalMember => ({ name, shape: 'method' });
 const getter = (name: string): InternalMember => ({ name, shape: 'getter' });
 const property = (name: string): InternalMember => ({ name, shape: 'property' });
 
-/** Protected members every query builder exposes to the patches (QueryBuilderInternals). */
-const QUERY_BUILDER = [
-  method('createWhereExpression'),
-  method('getParameters'),
-  method('escape'),
-  property('expressionMap'),
-  property('dataSource'),
-];
+/** The member that names an object's DataSource: `dataSource` on 1.x, `connection` on 0.3. */
+export type DataSourceMember = 'dataSource' | 'connection';
 
 export type TypeormHolderKey =
   | 'dataSource'
@@ -51,7 +47,17 @@ export type TypeormHolderKey =
   | 'schemaBuilder'
   | 'migrationExecutor';
 
-export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
+/** The members of one TypeORM line, given the name its objects give their DataSource. */
+export function typeormInternals(owner: DataSourceMember): Record<TypeormHolderKey, InternalsHolder> {
+  /** Protected members every query builder exposes to the patches (QueryBuilderInternals). */
+  const QUERY_BUILDER = [
+    method('createWhereExpression'),
+    method('getParameters'),
+    method('escape'),
+    property('expressionMap'),
+    property(owner),
+  ];
+  return {
   dataSource: {
     holder: 'the DataSource',
     // buildMetadatas: tenant subscriber and strategy hooks; synchronize: RLS policies follow schema syncs.
@@ -80,7 +86,7 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
       method('recover'),
       method('clear'),
       method('createQueryBuilder'),
-      property('dataSource'),
+      property(owner),
     ],
     patches: ['persistence-guards'],
   },
@@ -99,7 +105,7 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
   },
   select: {
     holder: 'dataSource.createQueryBuilder()',
-    members: [...QUERY_BUILDER, method('createJoinTreeRecursively'), method('loadRawResults'), method('getQueryAndParameters')],
+    members: [...QUERY_BUILDER, method('createJoinExpression'), method('loadRawResults'), method('getQueryAndParameters')],
     patches: ['where-filter', 'join-filter'],
   },
   insert: {
@@ -176,12 +182,13 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
       method('rollbackTransaction'),
       property('isTransactionActive'),
       property('transactionDepth'),
+      property(owner),
     ],
     patches: ['dead-connection'],
   },
   schemaBuilder: {
     holder: 'dataSource.driver.createSchemaBuilder()',
-    members: [getter('entityToSyncMetadatas'), method('build'), property('dataSource')],
+    members: [getter('entityToSyncMetadatas'), method('build'), property(owner)],
     patches: ['schema-builder'],
   },
   migrationExecutor: {
@@ -195,7 +202,8 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
     ],
     patches: [],
   },
-};
+  };
+}
 
 /** node-postgres, as PostgresDriver loaded it (`driver.postgres`), for `rls: true`. */
 export const PG_INTERNALS: Record<'Query' | 'Client' | 'Connection', InternalsHolder> = {
