@@ -50,7 +50,11 @@ for (const file of ['package.json', 'libs/tenancy/package.json', 'apps/demo/pack
   for (const section of ['dependencies', 'devDependencies', 'peerDependencies']) {
     if (json[section]?.typeorm) json[section].typeorm = process.env.VERSION;
   }
-  if (file === 'package.json' && process.env.DRIVER === 'sqlite3') json.devDependencies.sqlite3 = '^5.1.7';
+  if (file === 'package.json') {
+    // At the root, so that one hoisted copy serves the library, the demo, the tests and @nestjs/typeorm.
+    json.devDependencies.typeorm = process.env.VERSION;
+    if (process.env.DRIVER === 'sqlite3') json.devDependencies.sqlite3 = '^5.1.7';
+  }
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
 }
 EOF
@@ -69,9 +73,12 @@ if [ "$(cat "$MARK" 2>/dev/null)" != "$WANT" ]; then
   echo "$WANT" >"$MARK"
 fi
 
-GOT="$(cd "$SCRATCH/libs/tenancy" && node -p "require('typeorm/package.json').version")"
+# The one copy everything resolves: the library's import must be the root's typeorm at VERSION.
+GOT="$(cd "$SCRATCH/libs/tenancy" && node -p "const { dirname, join } = require('node:path');
+const dir = dirname(require.resolve('typeorm'));
+dir === join(process.argv[1], 'node_modules', 'typeorm') ? require(join(dir, 'package.json')).version : 'nested at ' + dir" "$SCRATCH")"
 if [ "$GOT" != "$VERSION" ]; then
-  echo "typeorm-suites: the library resolves typeorm $GOT, not $VERSION" >&2
+  echo "typeorm-suites: the library resolves typeorm $GOT, not the root's $VERSION" >&2
   exit 1
 fi
 step "vitest (library sees typeorm $GOT): ${SUITES[*]}"
