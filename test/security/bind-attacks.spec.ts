@@ -112,10 +112,9 @@ async function refusal(start: Promise<unknown> | (() => unknown)): Promise<Tenan
 }
 
 /** The typeorm these suites run on (1.1 here, 0.3 under scripts/matrix/typeorm-suites.sh). */
-const INSTALLED = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'typeorm', 'package.json'), 'utf8')) as { version: string }).version.replace(
-  /\./g,
-  '\\.',
-);
+const INSTALLED = (
+  JSON.parse(readFileSync(join(ROOT, 'node_modules', 'typeorm', 'package.json'), 'utf8')) as { version: string }
+).version.replace(/\./g, '\\.');
 const TWO_COPIES = new RegExp(
   `two copies of typeorm: the app's ${INSTALLED} at .*typeorm-copies-[^ ]*second[\\\\/]node_modules[\\\\/]typeorm, this library's ${INSTALLED} at .*node_modules[\\\\/]typeorm: install one`,
 );

@@ -10,10 +10,7 @@ import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 export async function requireCitus(queryRunner: QueryRunner, operation: string): Promise<string> {
   const type = ownTypeormAdapter().dataSourceOf(queryRunner).driver.options.type;
   if (type !== 'postgres') {
-    throw new TenancyConfigurationError(
-      'citus',
-      `${operation} needs PostgreSQL with the Citus extension; this DataSource is '${type}'.`,
-    );
+    throw new TenancyConfigurationError('citus', `${operation} needs PostgreSQL with the Citus extension; this DataSource is '${type}'.`);
   }
   const rows = (await queryRunner.query(
     `SELECT current_database() AS database, (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS version`,

@@ -72,7 +72,13 @@ async function guardJunctionInsert(typeorm: TypeormAdapter, qb: RelationBuilderI
     const ids = valueSets.map((valueSet) =>
       Object.fromEntries(key.columns.map((column, i) => [key.referencedColumns[i].propertyName, column.getEntityValue(valueSet)])),
     );
-    await assertTenantOwns(typeorm.dataSourceOf(qb), key.referencedEntityMetadata, ids, qb.queryRunner, `a link in "${metadata?.tableName}"`);
+    await assertTenantOwns(
+      typeorm.dataSourceOf(qb),
+      key.referencedEntityMetadata,
+      ids,
+      qb.queryRunner,
+      `a link in "${metadata?.tableName}"`,
+    );
   }
 }
 
@@ -83,12 +89,7 @@ async function guardJunctionInsert(typeorm: TypeormAdapter, qb: RelationBuilderI
  * foreign key at) another tenant's row. Many-to-many add() is checked by the
  * junction INSERT guard.
  */
-async function guardRelationWrite(
-  typeorm: TypeormAdapter,
-  qb: RelationBuilderInternals,
-  operation: string,
-  value: unknown,
-): Promise<void> {
+async function guardRelationWrite(typeorm: TypeormAdapter, qb: RelationBuilderInternals, operation: string, value: unknown): Promise<void> {
   const dataSource = typeorm.dataSourceOf(qb);
   const relation: RelationMetadata = qb.expressionMap.relationMetadata;
   const describe = `RelationQueryBuilder.${operation}() on "${relation.entityMetadata.name}.${relation.propertyPath}"`;

@@ -102,9 +102,7 @@ function persistTarget(dataSource: DataSource, args: unknown[]): EntityTarget<Ob
     typeof first === 'function' || typeof first === 'string' || InstanceChecker.isEntitySchema(first)
       ? first
       : (Array.isArray(first) ? first[0] : first)?.constructor;
-  return target && dataSource.hasMetadata(target as EntityTarget<ObjectLiteral>)
-    ? (target as EntityTarget<ObjectLiteral>)
-    : undefined;
+  return target && dataSource.hasMetadata(target as EntityTarget<ObjectLiteral>) ? (target as EntityTarget<ObjectLiteral>) : undefined;
 }
 
 /**
