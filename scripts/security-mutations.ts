@@ -395,8 +395,9 @@ const cls = () =>
     // the current tenant, so one naming another tenant's row reaches the database.
     protection: 'citus-reference-stamp',
     file: 'libs/tenancy/src/citus/citus-keys.apply.ts',
-    find: '  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber(dataSource));',
-    replace: '',
+    find: '    subscribers.push(new CitusRelationSubscriber(dataSource));',
+    // Still the if's body (prettier wrapped it), so nothing after it moves under the if.
+    replace: '    void 0;',
   },
 ];
 
