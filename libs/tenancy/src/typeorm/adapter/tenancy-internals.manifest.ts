@@ -5,8 +5,8 @@
  * belongs to, so that a TypeORM or pg version (or copy) without them refuses
  * to start instead of running unfiltered. The lines differ in the member that
  * names the DataSource (see the adapters). The typed views of these members
- * are in ../query-builder-internals.ts, ../../rls/pg-internals.ts and
- * ../../rls/postgres-runner-internals.ts: keep them in step.
+ * are in ../query-builder-internals.ts, ../pg-internals.ts and
+ * ../postgres-runner-internals.ts: keep them in step.
  */
 export type MemberShape = 'method' | 'getter' | 'property';
 
