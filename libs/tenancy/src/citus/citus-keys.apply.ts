@@ -103,7 +103,8 @@ export function applyCitusKeys(dataSource: DataSource): void {
     entityMetadatasMap: new Map(entityMetadatas.map((metadata) => [metadata.target, metadata])),
   });
   const subscribers = dataSource.subscribers as unknown[];
-  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());
+  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber))
+    subscribers.push(new CitusRelationSubscriber(dataSource));
   applied.add(dataSource);
   patchCitusMultiTenantInsert();
   patchCitusIdMaps();

@@ -3,6 +3,7 @@ import { assertValidTenantId } from '../context/tenant-id.js';
 import { assertTenantIdInContext } from '../context/tenant-store.js';
 import { tenancyOptionsFor } from '../typeorm/tenancy-data-source.registry.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 import { placementOf, prepareMove, type CitusNode, type MoveTenantOptions, type MoveTenantResult } from './citus-nodes.js';
 import { citusPlan } from './citus-tables.js';
 
@@ -15,7 +16,7 @@ export interface MoveRowTenantResult extends MoveTenantResult {
 
 /** The first distributed table of the plan: every tenant table is co-located with it. */
 async function anchorTable(queryRunner: QueryRunner): Promise<string> {
-  const planned = citusPlan(queryRunner.connection).tables.filter((table) => table.kind === 'distributed');
+  const planned = citusPlan(ownTypeormAdapter().dataSourceOf(queryRunner)).tables.filter((table) => table.kind === 'distributed');
   for (const table of planned) {
     const rows = (await queryRunner.query(
       `SELECT 1 FROM citus_tables WHERE table_name = to_regclass($1) AND citus_table_type = 'distributed'`,

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
+import { ownTypeormAdapter } from './adapter/own-typeorm.adapter.js';
 import { markPatched } from './patch-marks.js';
 import { assertScopedEntityShapes } from './scoped-entity-shapes.js';
 import { patchClearTable } from './clear-table.guard.js';
@@ -36,15 +37,17 @@ export function onMetadataBuilt(hook: (dataSource: DataSource) => void): void {
  */
 export function installTenancyPatches(): void {
   if (installed) return;
+  // Refuses an unsupported typeorm before anything is patched.
+  const typeorm = ownTypeormAdapter();
   installed = true;
   watchScopedDataSources();
-  patchReadFilter();
-  patchWriteGuards();
-  patchTableReferences();
-  patchJunctionGuards();
-  patchLateContext();
+  patchReadFilter(typeorm);
+  patchWriteGuards(typeorm);
+  patchTableReferences(typeorm);
+  patchJunctionGuards(typeorm);
+  patchLateContext(typeorm);
   patchClearTable();
-  patchTenantConcurrency();
+  patchTenantConcurrency(typeorm);
   // What the bind-time preflight looks for on the classes a DataSource really uses.
   markPatched(QueryBuilder.prototype, 'where-filter');
   markPatched(SelectQueryBuilder.prototype, 'join-filter');
@@ -79,6 +82,6 @@ export function watchScopedDataSources(): void {
 export function ensureTenantSubscriber(dataSource: DataSource): void {
   const subscribers = dataSource.subscribers as unknown[];
   if (!subscribers.some((subscriber) => subscriber instanceof TenantSubscriber)) {
-    subscribers.push(new TenantSubscriber());
+    subscribers.push(new TenantSubscriber(dataSource));
   }
 }
