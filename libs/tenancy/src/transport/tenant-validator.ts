@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { TENANCY_OPTIONS } from '../constants.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import type { TenantValidationContext } from './tenancy-http-options.js';
 
 /** What the validator knows about who asks, beyond the public context. */
@@ -27,7 +27,7 @@ export interface TenantValidationCaller {
 export class TenantValidator {
   private readonly cache: LRUCache<string, Promise<boolean>> | undefined;
 
-  constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions) {
+  constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyHttpOptions) {
     const { ttl, max } = options.validationCache;
     // lru-cache reads ttl 0 as "never expires": a disabled cache is no cache.
     this.cache = ttl > 0 ? new LRUCache({ ttl, max }) : undefined;
