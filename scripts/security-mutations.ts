@@ -30,7 +30,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'where-filter',
     file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
-    find: 'return withTenantConditions(where, whereConditions(internals(this)));',
+    find: 'return withTenantConditions(where, whereConditions(typeorm, internals(this)));',
     replace: 'return where;',
   },
   {
@@ -42,13 +42,13 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'insert-guard',
     file: 'libs/tenancy/src/typeorm/write-guard.patch.ts',
-    find: "  guardBefore(InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);",
+    find: "  guardBefore(typeorm, InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);",
     replace: '',
   },
   {
     protection: 'update-guard',
     file: 'libs/tenancy/src/typeorm/write-guard.patch.ts',
-    find: "  guardBefore(UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);",
+    find: "  guardBefore(typeorm, UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);",
     replace: '',
   },
   {
@@ -203,14 +203,15 @@ const cls = () =>
     // A DataSource of another typeorm copy is bound as if the library had patched it.
     protection: 'typeorm-copy',
     file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
-    find: '  if (dataSource instanceof DataSource) return;',
-    replace: '  return;',
+    find: '  if (dataSource instanceof DataSource) return typeorm;',
+    replace: '  return typeorm;',
   },
   {
     protection: 'typeorm-version',
-    file: 'libs/tenancy/src/typeorm/data-source.preflight.ts',
-    find: '  if (app.version !== undefined && !isSupportedTypeorm(app.version)) {',
-    replace: '  if (false) {',
+    // Any typeorm version gets an adapter (the 1.x one) instead of a refusal.
+    file: 'libs/tenancy/src/typeorm/adapter/typeorm-adapter.select.ts',
+    find: '  if (adapter) return adapter;',
+    replace: '  return adapter ?? TYPEORM_1X_ADAPTER;',
   },
   {
     // Listed internals are not checked on the classes the DataSource really uses.
@@ -344,21 +345,21 @@ const cls = () =>
     // RelationQueryBuilder set/add/remove trust the ids given to of() and to the call.
     protection: 'relation-ownership',
     file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'if (!isManyToManyAdd) await guardRelationWrite(this, operation, value);',
+    find: 'if (!isManyToManyAdd) await guardRelationWrite(typeorm, this, operation, value);',
     replace: 'void isManyToManyAdd;',
   },
   {
     // A junction INSERT (add(), save() of either side) links any row it is given.
     protection: 'junction-insert-guard',
     file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'await guardJunctionInsert(internals(this));',
+    find: 'await guardJunctionInsert(typeorm, internals(this));',
     replace: '',
   },
   {
     // Junction tables read or deleted directly see every tenant's links.
     protection: 'junction-filter',
     file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'const conditions = junctionConditions(internals(this));',
+    find: 'const conditions = junctionConditions(typeorm, internals(this));',
     replace: 'const conditions: string[] = [];',
   },
   {
@@ -394,8 +395,9 @@ const cls = () =>
     // the current tenant, so one naming another tenant's row reaches the database.
     protection: 'citus-reference-stamp',
     file: 'libs/tenancy/src/citus/citus-keys.apply.ts',
-    find: '  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());',
-    replace: '',
+    find: '    subscribers.push(new CitusRelationSubscriber(dataSource));',
+    // Still the if's body (prettier wrapped it), so nothing after it moves under the if.
+    replace: '    void 0;',
   },
 ];
 

@@ -11,6 +11,7 @@ import {
 } from 'nestjs-tenancy';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
+import { sqliteOptions } from '../support/dialects.js';
 import { createRlsDatabase, type RlsDatabase } from './support/rls-database.js';
 import { openDataSource, seedCatalog, tenantsSeen } from './support/rls-fixture.js';
 import { loadGeneratedMigration } from './support/load-generated-migration.js';
@@ -148,7 +149,7 @@ describe('RLS: statements and configuration', () => {
   });
 
   it('rls on a database without Row-Level Security is a start-up error', async () => {
-    const sqlite = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: CATALOG_ENTITIES });
+    const sqlite = new DataSource({ ...sqliteOptions(), entities: CATALOG_ENTITIES });
     await expect(installTenantRls(sqlite)).rejects.toMatchObject({ code: 'TENANCY_CONFIGURATION' });
   });
 });

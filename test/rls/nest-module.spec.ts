@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runWithTenant, TenancyModule } from 'nestjs-tenancy';
 import type { DataSource } from 'typeorm';
 import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
+import { sqliteOptions } from '../support/dialects.js';
 import { createRlsDatabase, type RlsDatabase } from './support/rls-database.js';
 import { seedCatalog, tenantsSeen } from './support/rls-fixture.js';
 
@@ -45,7 +46,7 @@ describe('RLS: TenancyModule.forRoot({ rls: true })', () => {
   });
 
   it('rls: true on SQLite fails start-up, naming the option', async () => {
-    const sqlite = TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:', entities: CATALOG_ENTITIES });
+    const sqlite = TypeOrmModule.forRoot({ ...sqliteOptions(), entities: CATALOG_ENTITIES });
     await expect(boot([TenancyModule.forRoot({ rls: true }), sqlite])).rejects.toThrow(/"rls"/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn, type DataSourceOptions } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addTenantColumn, dropTenantColumn, runWithTenant, TenantScoped } from 'nestjs-tenancy';
-import { DIALECTS, type TestDialect } from '../support/dialects.js';
+import { DIALECTS, sqliteOptions, type TestDialect } from '../support/dialects.js';
 
 @Entity('invoices')
 class LegacyInvoice {
@@ -30,7 +30,7 @@ async function sharedDatabase(dialect: TestDialect): Promise<DataSourceOptions> 
   if (dialect.name === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'tenancy-migration-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    return { type: 'better-sqlite3', database: join(dir, 'app.db') };
+    return sqliteOptions(join(dir, 'app.db'));
   }
   const { options, dispose } = await dialect.connection();
   cleanups.push(dispose);

@@ -37,16 +37,27 @@ export interface TestDataSource {
   close(): Promise<void>;
 }
 
+/**
+ * SQLite through better-sqlite3, or through `sqlite3` (typeorm 0.3 only, its
+ * type 'sqlite') when TEST_SQLITE_DRIVER=sqlite3 (scripts/matrix/typeorm-suites.sh).
+ */
+export function sqliteOptions(database = ':memory:'): DataSourceOptions {
+  const driver = process.env.TEST_SQLITE_DRIVER ?? 'better-sqlite3';
+  // typeorm 1.x typings have no 'sqlite' type (the driver is 0.3-only): the cast is for compiling against 1.x.
+  if (driver === 'sqlite3') return { type: 'sqlite', database } as unknown as DataSourceOptions;
+  if (driver !== 'better-sqlite3') throw new Error(`TEST_SQLITE_DRIVER is "${driver}": use better-sqlite3 or sqlite3`);
+  return { type: 'better-sqlite3', database };
+}
+
 const sqlite: TestDialect = {
   name: 'sqlite',
   async connection() {
-    return { options: { type: 'better-sqlite3', database: ':memory:' }, dispose: async () => {} };
+    return { options: sqliteOptions(), dispose: async () => {} };
   },
   async open(entities, extra = {}) {
     const statements = new StatementCounter();
     const dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
+      ...sqliteOptions(),
       entities,
       synchronize: true,
       logging: ['query'],

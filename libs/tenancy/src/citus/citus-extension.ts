@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 
 /**
  * The installed Citus version, or a start-up error naming the fix: without
@@ -7,11 +8,9 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
  * leaving tenant tables local would hide that nothing was scaled out.
  */
 export async function requireCitus(queryRunner: QueryRunner, operation: string): Promise<string> {
-  if (queryRunner.connection.driver.options.type !== 'postgres') {
-    throw new TenancyConfigurationError(
-      'citus',
-      `${operation} needs PostgreSQL with the Citus extension; this DataSource is '${queryRunner.connection.driver.options.type}'.`,
-    );
+  const type = ownTypeormAdapter().dataSourceOf(queryRunner).driver.options.type;
+  if (type !== 'postgres') {
+    throw new TenancyConfigurationError('citus', `${operation} needs PostgreSQL with the Citus extension; this DataSource is '${type}'.`);
   }
   const rows = (await queryRunner.query(
     `SELECT current_database() AS database, (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS version`,

@@ -1,5 +1,7 @@
 import { EntityMetadata, RelationQueryBuilder, type ObjectLiteral } from 'typeorm';
 import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
+import type { TypeormAdapter } from '../typeorm/adapter/typeorm-adapter.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { hasCitusKeys } from './citus-keys.apply.js';
 
@@ -14,14 +16,15 @@ let patched = false;
  */
 export function patchCitusIdMaps(): void {
   if (patched) return;
+  const typeorm = ownTypeormAdapter();
   patched = true;
-  patchCitusRelationOf();
+  patchCitusRelationOf(typeorm);
   const proto = EntityMetadata.prototype as unknown as { ensureEntityIdMap(this: EntityMetadata, id: unknown): ObjectLiteral };
   const ensureEntityIdMap = proto.ensureEntityIdMap;
   proto.ensureEntityIdMap = function (this: EntityMetadata, id: unknown) {
     const column = tenantColumnOf(this);
     const tenantId = getCurrentTenant();
-    if (!column || tenantId === undefined || isTenantFilterBypassed() || !hasCitusKeys(this.dataSource)) {
+    if (!column || tenantId === undefined || isTenantFilterBypassed() || !hasCitusKeys(typeorm.dataSourceOf(this))) {
       return ensureEntityIdMap.call(this, id);
     }
     const others = this.primaryColumns.filter((primary) => primary !== column);
@@ -36,12 +39,12 @@ export function patchCitusIdMaps(): void {
 }
 
 /** `relation(Entity, 'x').of(5)`: the owner's id completed the same way (loadMany reads it as given). */
-function patchCitusRelationOf(): void {
+function patchCitusRelationOf(typeorm: TypeormAdapter): void {
   const proto = RelationQueryBuilder.prototype as unknown as { of(this: RelationQueryBuilder<ObjectLiteral>, entity: unknown): unknown };
   const of = proto.of;
   proto.of = function (this: RelationQueryBuilder<ObjectLiteral>, entity: unknown) {
     const metadata = this.expressionMap.mainAlias?.hasMetadata ? this.expressionMap.mainAlias.metadata : undefined;
-    if (!metadata || !tenantColumnOf(metadata) || !hasCitusKeys(this.connection)) return of.call(this, entity);
+    if (!metadata || !tenantColumnOf(metadata) || !hasCitusKeys(typeorm.dataSourceOf(this))) return of.call(this, entity);
     const complete = (id: unknown) => metadata.ensureEntityIdMap(id);
     return of.call(this, Array.isArray(entity) ? entity.map(complete) : complete(entity));
   };

@@ -1,5 +1,7 @@
 import { InsertQueryBuilder, InsertResult, type ObjectLiteral } from 'typeorm';
 import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
+import type { TypeormAdapter } from '../typeorm/adapter/typeorm-adapter.js';
 import { internals } from '../typeorm/query-builder-internals.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { hasCitusKeys } from './citus-keys.apply.js';
@@ -7,12 +9,12 @@ import { hasCitusKeys } from './citus-keys.apply.js';
 let patched = false;
 
 /** The tenants a multi-row insert writes, when its entity is scoped. */
-function tenantsOf(queryBuilder: unknown): Set<unknown> | undefined {
+function tenantsOf(typeorm: TypeormAdapter, queryBuilder: object): Set<unknown> | undefined {
   const qb = internals(queryBuilder);
   const map = qb.expressionMap;
   const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
   const column = tenantColumnOf(metadata);
-  if (!column || map.insertFromSelect || !hasCitusKeys(qb.dataSource)) return undefined;
+  if (!column || map.insertFromSelect || !hasCitusKeys(typeorm.dataSourceOf(queryBuilder))) return undefined;
   const valueSets = qb.getValueSets();
   if (valueSets.length < 2) return undefined;
   return new Set(valueSets.map((valueSet) => column.getEntityValue(valueSet)));
@@ -27,11 +29,12 @@ function tenantsOf(queryBuilder: unknown): Set<unknown> | undefined {
  */
 export function patchCitusMultiTenantInsert(): void {
   if (patched) return;
+  const typeorm = ownTypeormAdapter();
   patched = true;
   const proto = InsertQueryBuilder.prototype as unknown as { execute(this: InsertQueryBuilder<ObjectLiteral>): Promise<InsertResult> };
   const execute = proto.execute;
   proto.execute = async function (this: InsertQueryBuilder<ObjectLiteral>) {
-    const tenants = tenantsOf(this);
+    const tenants = tenantsOf(typeorm, this);
     // Inside a tenant, rows of several tenants are refused as a whole by the
     // insert guard before any SQL: never split them into partial writes.
     const crossTenant = getCurrentTenant() === undefined || isTenantFilterBypassed();

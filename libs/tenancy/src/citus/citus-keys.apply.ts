@@ -104,7 +104,8 @@ export function applyCitusKeys(dataSource: DataSource): void {
     entityMetadatasMap: new Map(entityMetadatas.map((metadata) => [metadata.target, metadata])),
   });
   const subscribers = dataSource.subscribers as unknown[];
-  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());
+  if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber))
+    subscribers.push(new CitusRelationSubscriber(dataSource));
   applied.add(dataSource);
   // From now on a bypass reads distributed tables on every node; the audit says so.
   configureTenantContext({ bypassDetails: { routing: 'all-shards' } });

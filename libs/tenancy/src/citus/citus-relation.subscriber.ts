@@ -1,4 +1,4 @@
-import type { EntitySubscriberInterface, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
 import type { EntityMetadata } from 'typeorm';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { resolveTenantScope } from '../typeorm/tenant-scope.js';
@@ -12,31 +12,34 @@ const isObject = (value: unknown): value is ObjectLiteral => typeof value === 'o
  * entities get the current tenant, as the row itself does; an explicit other
  * tenant is refused. The composite foreign key would reject it in any case.
  */
-function stampReferences(entity: ObjectLiteral, metadata: EntityMetadata, event: InsertEvent<ObjectLiteral> | UpdateEvent<ObjectLiteral>) {
+function stampReferences(dataSource: DataSource, entity: ObjectLiteral, metadata: EntityMetadata) {
   for (const relation of metadata.relations) {
     if (relation.isOneToMany || relation.isOneToOneNotOwner || relation.isLazy) continue;
     const column = tenantColumnOf(relation.inverseEntityMetadata);
     if (!column) continue;
     const value: unknown = relation.getEntityValue(entity);
     const related = Array.isArray(value) ? value : [value];
-    const scope = resolveTenantScope(event.dataSource, relation.inverseEntityMetadata, 'a write');
+    const scope = resolveTenantScope(dataSource, relation.inverseEntityMetadata, 'a write');
     for (const item of related) if (isObject(item)) stampTenant(item, column, scope, relation.inverseEntityMetadata.name);
   }
 }
 
+/** One per DataSource: it holds its DataSource rather than reading the event's, whose name differs between TypeORM lines. */
 export class CitusRelationSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
+  constructor(private readonly dataSource: DataSource) {}
+
   beforeInsert(event: InsertEvent<ObjectLiteral>): void {
-    if (event.entity) stampReferences(event.entity, event.metadata, event);
+    if (event.entity) stampReferences(this.dataSource, event.entity, event.metadata);
   }
 
   beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
-    if (event.entity) stampReferences(event.entity, event.metadata, event);
+    if (event.entity) stampReferences(this.dataSource, event.entity, event.metadata);
   }
 
   /** `remove({ id })` inside a tenant names that tenant's row: its key needs the tenant. */
   beforeRemove(event: RemoveEvent<ObjectLiteral>): void {
     const column = tenantColumnOf(event.metadata);
     if (!column || !event.entity) return;
-    stampTenant(event.entity, column, resolveTenantScope(event.connection, event.metadata, 'a delete'), event.metadata.name);
+    stampTenant(event.entity, column, resolveTenantScope(this.dataSource, event.metadata, 'a delete'), event.metadata.name);
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 import { hasCitusKeys } from './citus-keys.apply.js';
 import { requireCitus } from './citus-extension.js';
 import { citusPlan, type CitusTablePlan } from './citus-tables.js';
@@ -35,7 +36,7 @@ async function currentPlacement(queryRunner: QueryRunner, table: string): Promis
  * in every deployment; a table placed differently is an error, never changed.
  */
 export async function distributeTenantTables(queryRunner: QueryRunner): Promise<DistributeTenantTablesResult> {
-  const dataSource = queryRunner.connection;
+  const dataSource = ownTypeormAdapter().dataSourceOf(queryRunner);
   if (!hasCitusKeys(dataSource)) {
     throw new TenancyConfigurationError(
       'citus',

@@ -1,6 +1,7 @@
-import type { DataSource, EntityMetadata } from 'typeorm';
+import type { EntityMetadata } from 'typeorm';
 import { RdbmsSchemaBuilder } from 'typeorm/schema-builder/RdbmsSchemaBuilder.js';
 import { getCurrentTenant } from '../context/tenant-store.js';
+import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 import { markPatched } from '../typeorm/patch-marks.js';
 import { livesInTenantSchema } from './apply-schema-strategy.js';
 import { schemaStrategyOf } from './schema-strategy.registry.js';
@@ -14,6 +15,7 @@ let patched = false;
  */
 export function patchSchemaBuilder(): void {
   if (patched) return;
+  const typeorm = ownTypeormAdapter();
   patched = true;
   const proto = RdbmsSchemaBuilder.prototype as unknown as object;
   const descriptor = Object.getOwnPropertyDescriptor(proto, 'entityToSyncMetadatas');
@@ -21,9 +23,9 @@ export function patchSchemaBuilder(): void {
   if (!original) throw new Error('TypeORM RdbmsSchemaBuilder.entityToSyncMetadatas not found: unsupported TypeORM version.');
   Object.defineProperty(proto, 'entityToSyncMetadatas', {
     configurable: true,
-    get(this: { dataSource: DataSource }) {
+    get(this: object) {
       const all = original.call(this) as EntityMetadata[];
-      if (!schemaStrategyOf(this.dataSource)) return all;
+      if (!schemaStrategyOf(typeorm.dataSourceOf(this))) return all;
       const inTenant = getCurrentTenant() !== undefined;
       return all.filter((metadata) => livesInTenantSchema(metadata) === inTenant);
     },

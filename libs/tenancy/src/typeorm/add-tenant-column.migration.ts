@@ -1,6 +1,7 @@
 import { TableColumn, TableIndex, type QueryRunner } from 'typeorm';
 import { assertValidTenantId } from '../context/tenant-id.js';
 import { DEFAULT_TENANT_COLUMN, DEFAULT_TENANT_COLUMN_LENGTH } from '../constants.js';
+import { ownTypeormAdapter } from './adapter/own-typeorm.adapter.js';
 
 export interface AddTenantColumnOptions {
   table: string;
@@ -27,21 +28,24 @@ export async function addTenantColumn(queryRunner: QueryRunner, options: AddTena
   await queryRunner.addColumn(options.table, column(true));
   // Raw SQL on purpose: the table may already map to the scoped entity, whose
   // filter would (rightly) refuse a write that stamps every row.
-  const driver = queryRunner.connection.driver;
+  const typeorm = ownTypeormAdapter();
+  const dataSource = typeorm.dataSourceOf(queryRunner);
+  const driver = dataSource.driver;
   const target = driver.escape(name);
-  const [sql, parameters] = driver.escapeQueryWithParameters(
+  const [sql, parameters] = typeorm.escapeQuery(
+    dataSource,
     `UPDATE ${driver.escape(options.table)} SET ${target} = ${tenantId === undefined ? (backfill as { sql: string }).sql : ':tenantId'} WHERE ${target} IS NULL`,
     { tenantId },
   );
   await queryRunner.query(sql, parameters);
   await queryRunner.changeColumn(options.table, name, column(false));
-  const indexName = queryRunner.connection.namingStrategy.indexName(options.table, [name]);
+  const indexName = dataSource.namingStrategy.indexName(options.table, [name]);
   await queryRunner.createIndex(options.table, new TableIndex({ name: indexName, columnNames: [name] }));
 }
 
 /** The `down()` of addTenantColumn. */
 export async function dropTenantColumn(queryRunner: QueryRunner, table: string, column = DEFAULT_TENANT_COLUMN): Promise<void> {
-  const indexName = queryRunner.connection.namingStrategy.indexName(table, [column]);
+  const indexName = ownTypeormAdapter().dataSourceOf(queryRunner).namingStrategy.indexName(table, [column]);
   await queryRunner.dropIndex(table, indexName);
   await queryRunner.dropColumn(table, column);
 }

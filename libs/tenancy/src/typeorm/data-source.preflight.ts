@@ -6,9 +6,11 @@ import { assertTenantCanary } from './bind-canary.js';
 import { onMetadataBuilt } from './install-tenancy-patches.js';
 import { patchesOf } from './patch-marks.js';
 import { assertScopedEntityShapes } from './scoped-entity-shapes.js';
-import { PG_INTERNALS, TYPEORM_INTERNALS, type InternalsHolder, type MemberShape } from './tenancy-internals.manifest.js';
+import { PG_INTERNALS, type InternalsHolder, type MemberShape } from './adapter/tenancy-internals.manifest.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
+import { selectTypeormAdapter, SUPPORTED_TYPEORM } from './adapter/typeorm-adapter.select.js';
+import { describeTypeormCopy, typeormCopyOf } from './adapter/typeorm-copy.locator.js';
 import { tenantColumnOf } from './tenant-metadata.js';
-import { describeTypeormCopy, isSupportedTypeorm, supportedTypeormRanges, typeormCopyOf } from './typeorm-copy.locator.js';
 
 export interface PreflightFeatures {
   /** The schema strategy: its schema builder and migration executor members too. */
@@ -46,7 +48,7 @@ function assertHolder(dataSource: DataSource, holder: InternalsHolder, target: o
     if (fits(actual, member.shape)) continue;
     throw new TenancyConfigurationError(
       null,
-      `${CANNOT} ${holder.holder} (${classOf(target)}) has no ${member.shape} "${member.name}"${actual ? ` (found a ${actual})` : ''}, which the library wraps or reads to enforce isolation; ${copies(dataSource)}. Install a supported typeorm (${supportedTypeormRanges()}) and pg, and do not replace that member.`,
+      `${CANNOT} ${holder.holder} (${classOf(target)}) has no ${member.shape} "${member.name}"${actual ? ` (found a ${actual})` : ''}, which the library wraps or reads to enforce isolation; ${copies(dataSource)}. Install a supported typeorm (${SUPPORTED_TYPEORM}) and pg, and do not replace that member.`,
     );
   }
   const patches = patchesOf(target);
@@ -59,16 +61,15 @@ function assertHolder(dataSource: DataSource, holder: InternalsHolder, target: o
   }
 }
 
-/** A DataSource class of another typeorm copy: the library patched its own copy only. */
-function assertSingleTypeorm(dataSource: DataSource): void {
+/**
+ * The adapter of the typeorm copy the DataSource really uses, picked from its
+ * version (an unsupported one refuses); a DataSource class of another copy
+ * refuses too: the library patched its own copy only.
+ */
+function assertSingleTypeorm(dataSource: DataSource): TypeormAdapter {
   const app = typeormCopyOf(dataSource.constructor);
-  if (app.version !== undefined && !isSupportedTypeorm(app.version)) {
-    throw new TenancyConfigurationError(
-      null,
-      `${CANNOT} typeorm ${describeTypeormCopy(app)} is not supported. nestjs-tenancy supports ${supportedTypeormRanges()}: install one of them.`,
-    );
-  }
-  if (dataSource instanceof DataSource) return;
+  const typeorm = selectTypeormAdapter(app, dataSource.manager.constructor);
+  if (dataSource instanceof DataSource) return typeorm;
   const own = typeormCopyOf(DataSource);
   throw new TenancyConfigurationError(
     null,
@@ -76,26 +77,27 @@ function assertSingleTypeorm(dataSource: DataSource): void {
   );
 }
 
-function assertTypeormInternals(dataSource: DataSource, features: PreflightFeatures): void {
+function assertTypeormInternals(dataSource: DataSource, typeorm: TypeormAdapter, features: PreflightFeatures): void {
+  const { internals } = typeorm;
   const qb = () => dataSource.createQueryBuilder();
-  assertHolder(dataSource, TYPEORM_INTERNALS.dataSource, dataSource);
-  assertHolder(dataSource, TYPEORM_INTERNALS.manager, dataSource.manager);
-  assertHolder(dataSource, TYPEORM_INTERNALS.driver, dataSource.driver);
+  assertHolder(dataSource, internals.dataSource, dataSource);
+  assertHolder(dataSource, internals.manager, dataSource.manager);
+  assertHolder(dataSource, internals.driver, dataSource.driver);
   const select = qb();
-  assertHolder(dataSource, TYPEORM_INTERNALS.select, select);
-  assertHolder(dataSource, TYPEORM_INTERNALS.expressionMap, select.expressionMap);
-  assertHolder(dataSource, TYPEORM_INTERNALS.insert, qb().insert());
-  assertHolder(dataSource, TYPEORM_INTERNALS.update, qb().update());
-  assertHolder(dataSource, TYPEORM_INTERNALS.delete, qb().delete());
+  assertHolder(dataSource, internals.select, select);
+  assertHolder(dataSource, internals.expressionMap, select.expressionMap);
+  assertHolder(dataSource, internals.insert, qb().insert());
+  assertHolder(dataSource, internals.update, qb().update());
+  assertHolder(dataSource, internals.delete, qb().delete());
   const postgres = dataSource.options.type === 'postgres';
   if (postgres) {
-    assertHolder(dataSource, TYPEORM_INTERNALS.postgresDriver, dataSource.driver);
+    assertHolder(dataSource, internals.postgresDriver, dataSource.driver);
     // Never connected (so nothing to release): it only shows which class the driver really hands out.
-    assertHolder(dataSource, TYPEORM_INTERNALS.postgresQueryRunner, dataSource.driver.createQueryRunner('master'));
+    assertHolder(dataSource, internals.postgresQueryRunner, dataSource.driver.createQueryRunner('master'));
   }
   if (features.schema) {
-    assertHolder(dataSource, TYPEORM_INTERNALS.schemaBuilder, dataSource.driver.createSchemaBuilder());
-    assertHolder(dataSource, TYPEORM_INTERNALS.migrationExecutor, new MigrationExecutor(dataSource));
+    assertHolder(dataSource, internals.schemaBuilder, dataSource.driver.createSchemaBuilder());
+    assertHolder(dataSource, internals.migrationExecutor, new MigrationExecutor(dataSource));
   }
   if (features.rls && postgres) {
     const pg = (
@@ -115,27 +117,30 @@ function assertTypeormInternals(dataSource: DataSource, features: PreflightFeatu
 }
 
 /** Members of built metadata, the relation builder, the entity shapes and the canary. */
-function assertMetadata(dataSource: DataSource): void {
+function assertMetadata(dataSource: DataSource, typeorm: TypeormAdapter): void {
+  const { internals } = typeorm;
   const scoped = dataSource.entityMetadatas.find((metadata) => tenantColumnOf(metadata));
   if (!scoped) return;
-  assertHolder(dataSource, TYPEORM_INTERNALS.entityMetadata, scoped);
+  assertHolder(dataSource, internals.entityMetadata, scoped);
   const column = tenantColumnOf(scoped);
-  if (column) assertHolder(dataSource, TYPEORM_INTERNALS.column, column);
+  if (column) assertHolder(dataSource, internals.column, column);
   const relation = dataSource.entityMetadatas.flatMap((metadata) => metadata.relations)[0];
   if (relation) {
     const builder = dataSource.createQueryBuilder().relation(relation.entityMetadata.target, relation.propertyPath);
-    assertHolder(dataSource, TYPEORM_INTERNALS.relation, builder);
+    assertHolder(dataSource, internals.relation, builder);
   }
   assertScopedEntityShapes(dataSource);
   assertTenantCanary(dataSource);
 }
 
-const awaitingMetadata = new WeakSet<DataSource>();
+const awaitingMetadata = new WeakMap<DataSource, TypeormAdapter>();
 let metadataHookRegistered = false;
 
 function checkAfterMetadata(dataSource: DataSource): void {
-  if (!awaitingMetadata.delete(dataSource)) return;
-  assertMetadata(dataSource);
+  const typeorm = awaitingMetadata.get(dataSource);
+  if (!typeorm) return;
+  awaitingMetadata.delete(dataSource);
+  assertMetadata(dataSource, typeorm);
 }
 
 /**
@@ -147,13 +152,13 @@ function checkAfterMetadata(dataSource: DataSource): void {
  * not initialized yet, and then fail its initialize().
  */
 export function preflightDataSource(dataSource: DataSource, features: PreflightFeatures = {}): void {
-  assertSingleTypeorm(dataSource);
-  assertTypeormInternals(dataSource, features);
+  const typeorm = assertSingleTypeorm(dataSource);
+  assertTypeormInternals(dataSource, typeorm, features);
   if (dataSource.entityMetadatas.length > 0) {
-    assertMetadata(dataSource);
+    assertMetadata(dataSource, typeorm);
     return;
   }
-  awaitingMetadata.add(dataSource);
+  awaitingMetadata.set(dataSource, typeorm);
   if (!metadataHookRegistered) {
     metadataHookRegistered = true;
     onMetadataBuilt(checkAfterMetadata);

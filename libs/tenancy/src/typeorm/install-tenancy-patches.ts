@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
+import { ownTypeormAdapter } from './adapter/own-typeorm.adapter.js';
 import { markPatched } from './patch-marks.js';
 import { assertScopedEntityShapes } from './scoped-entity-shapes.js';
 import { patchClearTable } from './clear-table.guard.js';
@@ -30,15 +31,17 @@ export function onMetadataBuilt(hook: (dataSource: DataSource) => void): void {
  */
 export function installTenancyPatches(): void {
   if (installed) return;
+  // Refuses an unsupported typeorm before anything is patched.
+  const typeorm = ownTypeormAdapter();
   installed = true;
-  patchReadFilter();
-  patchWriteGuards();
-  patchTableReferences();
-  patchJunctionGuards();
-  patchLateContext();
+  patchReadFilter(typeorm);
+  patchWriteGuards(typeorm);
+  patchTableReferences(typeorm);
+  patchJunctionGuards(typeorm);
+  patchLateContext(typeorm);
   patchClearTable();
   patchDeadConnectionRelease();
-  patchTenantConcurrency();
+  patchTenantConcurrency(typeorm);
   patchSubscriberRegistration();
   // What the bind-time preflight looks for on the classes a DataSource really uses.
   markPatched(QueryBuilder.prototype, 'where-filter');
@@ -64,6 +67,6 @@ function patchSubscriberRegistration(): void {
 export function ensureTenantSubscriber(dataSource: DataSource): void {
   const subscribers = dataSource.subscribers as unknown[];
   if (!subscribers.some((subscriber) => subscriber instanceof TenantSubscriber)) {
-    subscribers.push(new TenantSubscriber());
+    subscribers.push(new TenantSubscriber(dataSource));
   }
 }

@@ -2,6 +2,7 @@ import { InsertQueryBuilder, QueryBuilder, RelationQueryBuilder, type QueryRunne
 import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { unfilteredMark } from './late-context.js';
 import { prependConditions } from './where-conditions.js';
@@ -26,7 +27,7 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
  * missing) keeps only rows whose scoped side belongs to the tenant, so a link
  * from a shared row to another tenant's row is neither seen nor deleted.
  */
-function junctionConditions(qb: QueryBuilderInternals): string[] {
+function junctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
   const map = qb.expressionMap;
   const aliases =
     map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
@@ -44,7 +45,7 @@ function junctionConditions(qb: QueryBuilderInternals): string[] {
       const owner = key.referencedEntityMetadata;
       const column = tenantColumnOf(owner);
       if (!column) continue;
-      if (resolveTenantScope(qb.dataSource, owner, 'a junction table query').kind !== 'tenant') {
+      if (resolveTenantScope(typeorm.dataSourceOf(qb), owner, 'a junction table query').kind !== 'tenant') {
         conditions.push(...unfilteredMark());
         continue;
       }
@@ -62,7 +63,7 @@ function junctionConditions(qb: QueryBuilderInternals): string[] {
 }
 
 /** Every scoped row a junction INSERT links must be the tenant's (RelationQueryBuilder.add(), save() of either side). */
-async function guardJunctionInsert(qb: RelationBuilderInternals): Promise<void> {
+async function guardJunctionInsert(typeorm: TypeormAdapter, qb: RelationBuilderInternals): Promise<void> {
   const metadata = qb.expressionMap.mainAlias?.hasMetadata ? qb.expressionMap.mainAlias.metadata : undefined;
   const keys = scopedJunctionKeys(metadata);
   if (keys.length === 0) return;
@@ -71,7 +72,13 @@ async function guardJunctionInsert(qb: RelationBuilderInternals): Promise<void> 
     const ids = valueSets.map((valueSet) =>
       Object.fromEntries(key.columns.map((column, i) => [key.referencedColumns[i].propertyName, column.getEntityValue(valueSet)])),
     );
-    await assertTenantOwns(qb.dataSource, key.referencedEntityMetadata, ids, qb.queryRunner, `a link in "${metadata?.tableName}"`);
+    await assertTenantOwns(
+      typeorm.dataSourceOf(qb),
+      key.referencedEntityMetadata,
+      ids,
+      qb.queryRunner,
+      `a link in "${metadata?.tableName}"`,
+    );
   }
 }
 
@@ -82,25 +89,26 @@ async function guardJunctionInsert(qb: RelationBuilderInternals): Promise<void> 
  * foreign key at) another tenant's row. Many-to-many add() is checked by the
  * junction INSERT guard.
  */
-async function guardRelationWrite(qb: RelationBuilderInternals, operation: string, value: unknown): Promise<void> {
+async function guardRelationWrite(typeorm: TypeormAdapter, qb: RelationBuilderInternals, operation: string, value: unknown): Promise<void> {
+  const dataSource = typeorm.dataSourceOf(qb);
   const relation: RelationMetadata = qb.expressionMap.relationMetadata;
   const describe = `RelationQueryBuilder.${operation}() on "${relation.entityMetadata.name}.${relation.propertyPath}"`;
-  await assertTenantOwns(qb.dataSource, relation.entityMetadata, asArray(qb.expressionMap.of), qb.queryRunner, describe);
-  await assertTenantOwns(qb.dataSource, relation.inverseEntityMetadata, asArray(value), qb.queryRunner, describe);
+  await assertTenantOwns(dataSource, relation.entityMetadata, asArray(qb.expressionMap.of), qb.queryRunner, describe);
+  await assertTenantOwns(dataSource, relation.inverseEntityMetadata, asArray(value), qb.queryRunner, describe);
 }
 
-export function patchJunctionGuards(): void {
+export function patchJunctionGuards(typeorm: TypeormAdapter): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
-    const conditions = junctionConditions(internals(this));
+    const conditions = junctionConditions(typeorm, internals(this));
     return prependConditions(createWhereExpression.call(this), conditions);
   };
 
   const insert = InsertQueryBuilder.prototype as unknown as Proto;
   const execute = insert.execute;
   insert.execute = async function (this: unknown, ...args: unknown[]) {
-    await guardJunctionInsert(internals(this));
+    await guardJunctionInsert(typeorm, internals(this));
     return execute.apply(this, args);
   };
 
@@ -109,7 +117,7 @@ export function patchJunctionGuards(): void {
     const original = relation[operation];
     relation[operation] = async function (this: RelationBuilderInternals, value: unknown) {
       const isManyToManyAdd = operation === 'add' && this.expressionMap.relationMetadata.isManyToMany;
-      if (!isManyToManyAdd) await guardRelationWrite(this, operation, value);
+      if (!isManyToManyAdd) await guardRelationWrite(typeorm, this, operation, value);
       return original.call(this, value);
     };
   }

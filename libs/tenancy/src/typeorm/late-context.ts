@@ -1,6 +1,7 @@
 import { QueryBuilder, type DataSource } from 'typeorm';
 import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { tenancyOptionsFor } from './tenancy-data-source.registry.js';
 
 /**
@@ -29,7 +30,7 @@ export function allowsUnfiltered(dataSource: DataSource): boolean {
 
 type Proto = Record<string, (...args: never[]) => unknown>;
 
-export function patchLateContext(): void {
+export function patchLateContext(typeorm: TypeormAdapter): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   // TypeORM's own three lines, with the check between building and binding:
   // every execute(), getMany(), stream() and getSql() goes through here.
@@ -43,14 +44,14 @@ export function patchLateContext(): void {
         'This query embeds a subquery built inside bypassTenantFilter() (so without the tenant filter) and now runs inside a tenant. Build the subquery where the query runs, or run the whole query inside the bypass.',
       );
     }
-    return this.dataSource.driver.escapeQueryWithParameters(query, parameters);
+    return typeorm.escapeBuilderQuery(this, query, parameters);
   };
 
   // Always overwritten, like the tenant: a caller's own value must not open the mark.
   const getParameters = base.getParameters as () => Record<string, unknown>;
   base.getParameters = function (this: QueryBuilder<never>) {
     const parameters = getParameters.call(this);
-    parameters[UNFILTERED_PARAMETER] = allowsUnfiltered(this.dataSource) ? 1 : 0;
+    parameters[UNFILTERED_PARAMETER] = allowsUnfiltered(typeorm.dataSourceOf(this)) ? 1 : 0;
     return parameters;
   };
 }

@@ -1,8 +1,10 @@
 import { QueryBuilder, SelectQueryBuilder } from 'typeorm';
 import type { Alias } from 'typeorm/query-builder/Alias.js';
+import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
 import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
-import { internals, type JoinTree, type QueryBuilderInternals } from './query-builder-internals.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
+import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { tenantCondition } from './tenant-condition.js';
 import { resolveTenantScope } from './tenant-scope.js';
@@ -20,7 +22,7 @@ const OPERATION: Record<string, string> = {
  * Tenant conditions for the FROM side of a statement: the main alias, and for
  * SELECTs every extra `addFrom` alias (an implicit cross join is a read too).
  */
-function whereConditions(qb: QueryBuilderInternals): string[] {
+function whereConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
   const map = qb.expressionMap;
   const aliases =
     map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
@@ -29,11 +31,20 @@ function whereConditions(qb: QueryBuilderInternals): string[] {
     const metadata = alias.hasMetadata ? alias.metadata : undefined;
     const column = tenantColumnOf(metadata);
     if (!column || !metadata) continue;
-    const scope = resolveTenantScope(qb.dataSource, metadata, OPERATION[map.queryType] ?? 'a query');
+    const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, OPERATION[map.queryType] ?? 'a query');
     if (scope.kind !== 'tenant') conditions.push(...unfilteredMark());
     else conditions.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
   }
   return conditions;
+}
+
+/** The tenant condition of one joined scoped entity, or the unfiltered mark where no filter applies. */
+function joinConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, join: JoinAttribute): string[] {
+  const metadata = join.metadata;
+  const column = tenantColumnOf(metadata);
+  if (!column || !metadata) return [];
+  const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, 'a join');
+  return scope.kind === 'tenant' ? [tenantCondition(qb, column, join.alias.name)] : unfilteredMark();
 }
 
 /** Puts the tenant conditions in front of the statement's own WHERE, parenthesised. */
@@ -47,14 +58,14 @@ function withTenantConditions(where: string, conditions: string[]): string {
 
 type Proto = Record<string, (...args: never[]) => unknown>;
 
-export function patchReadFilter(): void {
+export function patchReadFilter(typeorm: TypeormAdapter): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   const select = SelectQueryBuilder.prototype as unknown as Proto;
 
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
     const where = createWhereExpression.call(this);
-    return withTenantConditions(where, whereConditions(internals(this)));
+    return withTenantConditions(where, whereConditions(typeorm, internals(this)));
   };
 
   // Always overwritten with the context's tenant: a caller-supplied parameter
@@ -69,24 +80,26 @@ export function patchReadFilter(): void {
   };
 
   // The filter of a joined scoped entity belongs in the ON clause: in WHERE it
-  // would drop the outer join's unmatched root rows.
-  const createJoinTree = select.createJoinTreeRecursively as (tree: JoinTree) => string;
-  select.createJoinTreeRecursively = function (this: unknown, tree: JoinTree) {
+  // would drop the outer join's unmatched root rows. createJoinExpression()
+  // writes every join's ON clause from its condition, in one pass on 0.3 and
+  // through a join tree on 1.x: each scoped join carries the tenant condition
+  // (or the unfiltered mark) for exactly that pass.
+  const createJoinExpression = select.createJoinExpression as () => string;
+  select.createJoinExpression = function (this: unknown) {
     const qb = internals(this);
-    const join = tree.joinAttribute;
-    const metadata = join.metadata;
-    const column = tenantColumnOf(metadata);
-    if (!column || !metadata) return createJoinTree.call(this, tree);
-    const scope = resolveTenantScope(qb.dataSource, metadata, 'a join');
-    const conditions = scope.kind === 'tenant' ? [tenantCondition(qb, column, join.alias.name)] : unfilteredMark();
-    if (conditions.length === 0) return createJoinTree.call(this, tree);
-    const own = join.condition;
-    const tenant = conditions.join(' AND ');
-    join.condition = own ? `(${own}) AND ${tenant}` : tenant;
+    const extended: Array<[JoinAttribute, string | undefined]> = [];
     try {
-      return createJoinTree.call(this, tree);
+      for (const join of qb.expressionMap.joinAttributes) {
+        const conditions = joinConditions(typeorm, qb, join);
+        if (conditions.length === 0) continue;
+        const own = join.condition;
+        const tenant = conditions.join(' AND ');
+        extended.push([join, own]);
+        join.condition = own ? `(${own}) AND ${tenant}` : tenant;
+      }
+      return createJoinExpression.call(this);
     } finally {
-      join.condition = own;
+      for (const [join, own] of extended) join.condition = own;
     }
   };
 

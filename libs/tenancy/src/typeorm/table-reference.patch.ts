@@ -1,5 +1,6 @@
-import { InsertQueryBuilder, QueryBuilder, SelectQueryBuilder } from 'typeorm';
+import { InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, type DataSource } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { unfilteredMark } from './late-context.js';
 import { prependConditions } from './where-conditions.js';
@@ -10,9 +11,9 @@ type Method = (...args: unknown[]) => unknown;
 type Proto = Record<string, Method>;
 
 /** The entity class to use instead of a string that names a tenant table where it lives. */
-function entityFor(qb: QueryBuilderInternals, target: unknown): unknown {
-  if (typeof target !== 'string' || qb.dataSource.hasMetadata(target)) return target;
-  const reference = resolveTableReference(qb.dataSource, target);
+function entityFor(dataSource: DataSource, target: unknown): unknown {
+  if (typeof target !== 'string' || dataSource.hasMetadata(target)) return target;
+  const reference = resolveTableReference(dataSource, target);
   return reference.kind === 'entity' ? reference.metadata.target : target;
 }
 
@@ -23,13 +24,14 @@ function entityFor(qb: QueryBuilderInternals, target: unknown): unknown {
  * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
  * Returns the late-context marks for the aliases a bypass let through.
  */
-export function assertNamedTables(qb: QueryBuilderInternals): string[] {
+export function assertNamedTables(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
+  const dataSource = typeorm.dataSourceOf(qb);
   const marks: string[] = [];
   for (const alias of qb.expressionMap.aliases) {
     if (alias.hasMetadata || alias.subQuery || typeof alias.tablePath !== 'string') continue;
-    const reference = resolveTableReference(qb.dataSource, alias.tablePath);
+    const reference = resolveTableReference(dataSource, alias.tablePath);
     if (reference.kind === 'other') continue;
-    const scope = resolveTenantScope(qb.dataSource, reference.metadata, `a query on table "${alias.tablePath}"`);
+    const scope = resolveTenantScope(dataSource, reference.metadata, `a query on table "${alias.tablePath}"`);
     if (scope.kind !== 'tenant') {
       marks.push(...unfilteredMark());
       continue;
@@ -48,24 +50,24 @@ export function assertNamedTables(qb: QueryBuilderInternals): string[] {
  * `public.products` reach the same table as a bare table. Such strings are
  * turned into the entity here, so every later guard sees its metadata.
  */
-export function patchTableReferences(): void {
+export function patchTableReferences(typeorm: TypeormAdapter): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   const createFromAlias = base.createFromAlias;
   base.createFromAlias = function (this: unknown, target: unknown, ...rest: unknown[]) {
-    return createFromAlias.call(this, entityFor(internals(this), target), ...rest);
+    return createFromAlias.call(this, entityFor(typeorm.dataSourceOf(this as object), target), ...rest);
   };
 
   const select = SelectQueryBuilder.prototype as unknown as Proto;
   const join = select.join;
   select.join = function (this: unknown, direction: unknown, target: unknown, ...rest: unknown[]) {
     // A dotted string is a relation path ("p.tags") to TypeORM, never a table.
-    const entity = typeof target === 'string' && target.includes('.') ? target : entityFor(internals(this), target);
+    const entity = typeof target === 'string' && target.includes('.') ? target : entityFor(typeorm.dataSourceOf(this as object), target);
     return join.call(this, direction, entity, ...rest);
   };
 
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
-    const marks = assertNamedTables(internals(this));
+    const marks = assertNamedTables(typeorm, internals(this));
     return prependConditions(createWhereExpression.call(this), marks);
   };
 
@@ -73,12 +75,12 @@ export function patchTableReferences(): void {
   const insert = InsertQueryBuilder.prototype as unknown as Proto;
   const createInsertExpression = insert.createInsertExpression;
   insert.createInsertExpression = function (this: unknown) {
-    assertNamedTables(internals(this));
+    assertNamedTables(typeorm, internals(this));
     return createInsertExpression.call(this);
   };
   const execute = insert.execute;
   insert.execute = async function (this: unknown, ...args: unknown[]) {
-    assertNamedTables(internals(this));
+    assertNamedTables(typeorm, internals(this));
     return execute.apply(this, args);
   };
 }

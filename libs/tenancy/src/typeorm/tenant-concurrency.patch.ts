@@ -2,13 +2,13 @@ import type { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { TenantBulkhead, type TenantBulkheadOptions } from '../concurrency/tenant-bulkhead.js';
 import { getCurrentTenant } from '../context/tenant-store.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 
 const bulkheads = new WeakMap<DataSource, TenantBulkhead>();
 const SLOT = Symbol('tenancy:tenant-slot');
 const PENDING = Symbol('tenancy:pending-connect');
 
 interface RunnerInternals {
-  dataSource: DataSource;
   databaseConnection?: unknown;
   databaseConnectionPromise?: Promise<unknown>;
   [SLOT]?: () => void;
@@ -30,14 +30,14 @@ export function bindTenantConcurrency(dataSource: DataSource, options: TenantBul
  * that holds two runners, nor work outside a request. Work without a tenant
  * (health checks, the tenants registry) is never limited.
  */
-export function patchTenantConcurrency(): void {
+export function patchTenantConcurrency(typeorm: TypeormAdapter): void {
   const proto = PostgresQueryRunner.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const connect = proto.connect;
   proto.connect = function (this: RunnerInternals) {
     if (this.databaseConnection || this.databaseConnectionPromise) return connect.call(this);
     const pending = this[PENDING];
     if (pending) return pending;
-    const bulkhead = bulkheads.get(this.dataSource);
+    const bulkhead = bulkheads.get(typeorm.dataSourceOf(this));
     const tenantId = bulkhead ? getCurrentTenant() : undefined;
     if (!bulkhead || tenantId === undefined) return connect.call(this);
     return (this[PENDING] = bulkhead.acquire(tenantId).then(async (releaseSlot) => {

@@ -1,4 +1,4 @@
-import type { EntitySubscriberInterface, InsertEvent, LoadEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, InsertEvent, LoadEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
 import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { tenantColumnOf } from './tenant-metadata.js';
@@ -11,18 +11,24 @@ import { stampTenant, tenantMove } from './tenant-stamp.js';
  * not reach) is an error instead of a leak. The SQL-level guards do not rely on
  * it: `save({ listeners: false })` skips subscribers and is still enforced.
  */
+/**
+ * One per DataSource (ensureTenantSubscriber): it holds its DataSource rather
+ * than reading the event's, whose name differs between TypeORM lines.
+ */
 export class TenantSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
+  constructor(private readonly dataSource: DataSource) {}
+
   beforeInsert(event: InsertEvent<ObjectLiteral>): void {
     const column = tenantColumnOf(event.metadata);
     if (!column || !event.entity) return;
-    const scope = resolveTenantScope(event.dataSource, event.metadata, 'an insert');
+    const scope = resolveTenantScope(this.dataSource, event.metadata, 'an insert');
     stampTenant(event.entity, column, scope, event.metadata.name);
   }
 
   beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
     const column = tenantColumnOf(event.metadata);
     if (!column || !event.entity) return;
-    const scope = resolveTenantScope(event.dataSource, event.metadata, 'an update');
+    const scope = resolveTenantScope(this.dataSource, event.metadata, 'an update');
     if (scope.kind !== 'tenant') return;
     const value: unknown = column.getEntityValue(event.entity);
     if (value !== undefined && value !== null && value !== scope.tenantId) throw tenantMove(event.metadata.name);

@@ -1,4 +1,4 @@
-import type { EntityMetadata } from 'typeorm';
+import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { QueryBuilderInternals } from './query-builder-internals.js';
@@ -13,10 +13,16 @@ const refuse = (entity: string, why: string) =>
  * to include the tenant column, so the only row it can ever hit is one of the
  * current tenant (whose tenant column was just stamped with that tenant).
  */
-export function guardUpsert(qb: QueryBuilderInternals, metadata: EntityMetadata, column: ColumnMetadata, scope: TenantScope): void {
+export function guardUpsert(
+  dataSource: DataSource,
+  qb: QueryBuilderInternals,
+  metadata: EntityMetadata,
+  column: ColumnMetadata,
+  scope: TenantScope,
+): void {
   const onUpdate = qb.expressionMap.onUpdate;
   if (!onUpdate || scope.kind !== 'tenant') return;
-  if (!qb.dataSource.driver.supportedUpsertTypes.includes('on-conflict-do-update')) {
+  if (!dataSource.driver.supportedUpsertTypes.includes('on-conflict-do-update')) {
     throw refuse(metadata.name, `this driver has no ON CONFLICT target, so the conflicting row could belong to another tenant.`);
   }
   const { conflict } = onUpdate;

@@ -1,17 +1,27 @@
-import { EntityManager, InsertQueryBuilder, InstanceChecker, UpdateQueryBuilder, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import {
+  EntityManager,
+  InsertQueryBuilder,
+  InstanceChecker,
+  UpdateQueryBuilder,
+  type DataSource,
+  type EntityTarget,
+  type ObjectLiteral,
+} from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { guardUpsert } from './upsert-guard.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { resolveTenantScope } from './tenant-scope.js';
 import { stampTenant, tenantMove } from './tenant-stamp.js';
 
-function guardInsert(qb: QueryBuilderInternals): void {
+function guardInsert(typeorm: TypeormAdapter, qb: QueryBuilderInternals): void {
   const map = qb.expressionMap;
   const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
   const column = tenantColumnOf(metadata);
   if (!column || !metadata) return;
-  const scope = resolveTenantScope(qb.dataSource, metadata, 'an insert');
+  const dataSource = typeorm.dataSourceOf(qb);
+  const scope = resolveTenantScope(dataSource, metadata, 'an insert');
   if (map.insertFromSelect) {
     // The rows come from SQL we cannot inspect one by one.
     if (scope.kind === 'tenant') {
@@ -23,15 +33,15 @@ function guardInsert(qb: QueryBuilderInternals): void {
     return;
   }
   for (const valueSet of qb.getValueSets()) stampTenant(valueSet, column, scope, metadata.name);
-  guardUpsert(qb, metadata, column, scope);
+  guardUpsert(dataSource, qb, metadata, column, scope);
 }
 
-function guardUpdate(qb: QueryBuilderInternals): void {
+function guardUpdate(typeorm: TypeormAdapter, qb: QueryBuilderInternals): void {
   const map = qb.expressionMap;
   const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
   const column = tenantColumnOf(metadata);
   if (!column || !metadata) return;
-  const scope = resolveTenantScope(qb.dataSource, metadata, 'an update');
+  const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, 'an update');
   const values = map.valuesSet;
   if (scope.kind !== 'tenant' || typeof values !== 'object' || values === null || Array.isArray(values)) return;
   const value: unknown = column.getEntityValue(values as ObjectLiteral);
@@ -44,26 +54,31 @@ type Method = (...args: unknown[]) => unknown;
  * Runs `guard` when the SQL is built (getQuery/getSql) and before execute(),
  * where it must reject rather than throw: callers await execute().
  */
-function guardBefore(prototype: object, buildMethod: string, guard: (qb: QueryBuilderInternals) => void): void {
+function guardBefore(
+  typeorm: TypeormAdapter,
+  prototype: object,
+  buildMethod: string,
+  guard: (typeorm: TypeormAdapter, qb: QueryBuilderInternals) => void,
+): void {
   const proto = prototype as Record<string, Method>;
   const build = proto[buildMethod];
   proto[buildMethod] = function (this: unknown, ...args: unknown[]) {
-    guard(internals(this));
+    guard(typeorm, internals(this));
     return build.apply(this, args);
   };
   const execute = proto.execute;
   proto.execute = async function (this: unknown, ...args: unknown[]) {
-    guard(internals(this));
+    guard(typeorm, internals(this));
     return execute.apply(this, args);
   };
 }
 
-export function patchWriteGuards(): void {
+export function patchWriteGuards(typeorm: TypeormAdapter): void {
   // Before execute() so that subscribers never see a refused row.
-  guardBefore(InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);
-  guardBefore(UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);
+  guardBefore(typeorm, InsertQueryBuilder.prototype, 'createInsertExpression', guardInsert);
+  guardBefore(typeorm, UpdateQueryBuilder.prototype, 'createUpdateExpression', guardUpdate);
 
-  preflightPersistence();
+  preflightPersistence(typeorm);
 
   // clear() is a TRUNCATE of every tenant's rows: inside a tenant it becomes a
   // filtered DELETE of that tenant's rows only.
@@ -71,38 +86,38 @@ export function patchWriteGuards(): void {
   const clear = manager.clear;
   manager.clear = async function (this: EntityManager, ...args: unknown[]) {
     const [target, ...rest] = args as [EntityTarget<ObjectLiteral>, ...unknown[]];
-    const metadata = this.dataSource.getMetadata(target);
+    const dataSource = typeorm.dataSourceOf(this);
+    const metadata = dataSource.getMetadata(target);
     if (!tenantColumnOf(metadata)) return clear.call(this, target, ...rest);
-    const scope = resolveTenantScope(this.dataSource, metadata, 'clear()');
+    const scope = resolveTenantScope(dataSource, metadata, 'clear()');
     if (scope.kind !== 'tenant') return clear.call(this, target, ...rest);
     await this.createQueryBuilder().delete().from(metadata.target).execute();
   };
 }
 
 /** The entity class a save()/remove() call is about, when TypeORM can tell. */
-function persistTarget(manager: EntityManager, args: unknown[]): EntityTarget<ObjectLiteral> | undefined {
+function persistTarget(dataSource: DataSource, args: unknown[]): EntityTarget<ObjectLiteral> | undefined {
   const [first] = args;
   const target =
     typeof first === 'function' || typeof first === 'string' || InstanceChecker.isEntitySchema(first)
       ? first
       : (Array.isArray(first) ? first[0] : first)?.constructor;
-  return target && manager.dataSource.hasMetadata(target as EntityTarget<ObjectLiteral>)
-    ? (target as EntityTarget<ObjectLiteral>)
-    : undefined;
+  return target && dataSource.hasMetadata(target as EntityTarget<ObjectLiteral>) ? (target as EntityTarget<ObjectLiteral>) : undefined;
 }
 
 /**
  * save()/remove() open a transaction before any subscriber runs; checking the
  * tenant first keeps "no tenant" from sending even a BEGIN.
  */
-function preflightPersistence(): void {
+function preflightPersistence(typeorm: TypeormAdapter): void {
   const manager = EntityManager.prototype as unknown as Record<string, Method>;
   for (const name of ['save', 'remove', 'softRemove', 'recover']) {
     const original = manager[name];
     manager[name] = async function (this: EntityManager, ...args: unknown[]) {
-      const target = persistTarget(this, args);
-      const metadata = target ? this.dataSource.getMetadata(target) : undefined;
-      if (metadata && tenantColumnOf(metadata)) resolveTenantScope(this.dataSource, metadata, `${name}()`);
+      const dataSource = typeorm.dataSourceOf(this);
+      const target = persistTarget(dataSource, args);
+      const metadata = target ? dataSource.getMetadata(target) : undefined;
+      if (metadata && tenantColumnOf(metadata)) resolveTenantScope(dataSource, metadata, `${name}()`);
       return original.apply(this, args);
     };
   }

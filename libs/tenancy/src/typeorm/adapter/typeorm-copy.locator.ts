@@ -8,18 +8,6 @@ export interface TypeormCopy {
   location: string | undefined;
 }
 
-const SUPPORTED = 'typeorm 0.3.20 or a later 0.3 release, or typeorm 1.x';
-
-/** 0.3.20+ and 1.x: the releases whose query builder internals the patches are written against. */
-export function isSupportedTypeorm(version: string): boolean {
-  const [major, minor, patch] = version.split(/[.+-]/).map(Number);
-  return major === 1 || (major === 0 && minor === 3 && patch >= 20);
-}
-
-export function supportedTypeormRanges(): string {
-  return SUPPORTED;
-}
-
 function typeormPackageAbove(file: string): TypeormCopy | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     try {
