@@ -39,13 +39,19 @@ function matrixRoot(): string {
 }
 
 /** Runs a command with the cell's Node first on PATH; its output goes to the log (kept for a failing cell). */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; log: (text: string) => void }): Promise<void> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; log: (text: string) => void },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => options.log(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => options.log(chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code} in ${options.cwd}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code} in ${options.cwd}`)),
+    );
   });
 }
 
@@ -148,7 +154,8 @@ export function syncSuites(repoRoot: string, dir: string): void {
   const suites = JSON.stringify(Object.values(CELL_SUITES).map((file) => `suite/${file}`));
   writeFileSync(join(dir, 'vitest.config.ts'), CELL_VITEST_CONFIG.replace('SUITES', suites));
   // The consumer apps of the previous run (the negative one has its own node_modules).
-  for (const name of ['cjs', 'esm', 'negative', 'data-source.mjs', 'results.json']) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of ['cjs', 'esm', 'negative', 'data-source.mjs', 'results.json'])
+    rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 export interface SuiteCounts {

@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 /** Results of `npm run test:matrix`, the only source of the README's compatibility table. */
 export const COMPATIBILITY_JSON = fileURLToPath(new URL('../../docs/compatibility.json', import.meta.url));
 export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+export const LIBRARY_MANIFEST = fileURLToPath(new URL('../../libs/tenancy/package.json', import.meta.url));
+
+export interface LibraryManifest {
+  engines: { node: string };
+  peerDependencies: Record<string, string>;
+}
 
 export interface CellResult {
   id: string;
@@ -32,12 +38,20 @@ function tests(cell: CellResult): string {
   const suites = Object.entries(cell.suites);
   if (suites.length === 0) return 'did not run';
   return suites
-    .map(([label, counts]) => `${label} ${counts.passed}/${counts.passed + counts.failed}${counts.skipped ? ` (${counts.skipped} skipped)` : ''}`)
+    .map(
+      ([label, counts]) =>
+        `${label} ${counts.passed}/${counts.passed + counts.failed}${counts.skipped ? ` (${counts.skipped} skipped)` : ''}`,
+    )
     .join(', ');
 }
 
-/** The README's table: one row per cell, versions as installed, tests as counted. */
-export function renderTable(matrix: MatrixResults): string {
+/** The README's block: the package's peer ranges, then one row per cell, versions as installed, tests as counted. */
+export function renderTable(matrix: MatrixResults, library: LibraryManifest): string {
+  const peer = (name: string) => `\`${library.peerDependencies[name]}\``;
+  const ranges =
+    `Peer ranges of the package: NestJS (\`@nestjs/common\`, \`@nestjs/core\`) ${peer('@nestjs/core')}, ` +
+    `\`@nestjs/typeorm\` ${peer('@nestjs/typeorm')}, TypeORM ${peer('typeorm')}, nestjs-cls ${peer('nestjs-cls')}, ` +
+    `Node.js \`${library.engines.node}\`. The last matrix run took ${Math.round(matrix.wallSeconds / 60)} min.`;
   const rows = matrix.cells.map((cell) =>
     [
       cell.passed ? '**pass**' : '**FAIL**',
@@ -51,6 +65,8 @@ export function renderTable(matrix: MatrixResults): string {
     ].join(' | '),
   );
   return [
+    ranges,
+    '',
     '| result | Node.js | NestJS | @nestjs/typeorm | TypeORM | nestjs-cls | drivers | tests passed (SQLite and PostgreSQL) |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
@@ -58,11 +74,11 @@ export function renderTable(matrix: MatrixResults): string {
 }
 
 /** Replaces the text between the README's compatibility markers with the table of these results. */
-export function updateReadme(readme: string, matrix: MatrixResults): string {
+export function updateReadme(readme: string, matrix: MatrixResults, library: LibraryManifest): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no "${START}" … "${END}" markers`);
-  return `${readme.slice(0, start + START.length)}\n\n${renderTable(matrix)}\n\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + START.length)}\n\n${renderTable(matrix, library)}\n\n${readme.slice(end)}`;
 }
 
 /** The console summary of one run: a row per cell with its time. */

@@ -7,6 +7,7 @@
 //
 //   npm run test:matrix                      every cell
 //   npm run test:matrix -- --cell <id> ...   some cells (the others keep their last results)
+//   npm run test:matrix -- --table           only rewrites the README's block from docs/compatibility.json
 import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -16,7 +17,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 import { installCell, runCellSuites, syncSuites } from './cell-workspace.js';
-import { COMPATIBILITY_JSON, README, renderSummary, updateReadme, type CellResult, type MatrixResults } from './compatibility-table.js';
+import {
+  COMPATIBILITY_JSON,
+  LIBRARY_MANIFEST,
+  README,
+  renderSummary,
+  updateReadme,
+  type CellResult,
+  type LibraryManifest,
+  type MatrixResults,
+} from './compatibility-table.js';
 import { MATRIX_CELLS, type MatrixCell } from './matrix.cells.js';
 
 const exec = promisify(execFile);
@@ -103,14 +113,26 @@ async function runCell(cell: MatrixCell, tarball: string, postgresUrl: string, l
   }
 }
 
+function writeReadme(matrix: MatrixResults): void {
+  const library = JSON.parse(readFileSync(LIBRARY_MANIFEST, 'utf8')) as LibraryManifest;
+  writeFileSync(README, updateReadme(readFileSync(README, 'utf8'), matrix, library));
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--table')) {
+    writeReadme(JSON.parse(readFileSync(COMPATIBILITY_JSON, 'utf8')) as MatrixResults);
+    console.log("wrote README.md's compatibility block from docs/compatibility.json");
+    return;
+  }
   const cells = selectedCells(process.argv.slice(2));
   const started = performance.now();
   const logDir = join(REPO_ROOT, '.tmp', 'matrix');
   mkdirSync(logDir, { recursive: true });
   const given = process.env.TEST_POSTGRES_URL ?? ((await reachable(5432)) ? LOCAL_POSTGRES : undefined);
   const server: PostgresServer = await startPostgres(given);
-  console.log(`matrix: ${cells.length} cell(s); PostgreSQL ${given ? 'at ' + new URL(server.url).host : '(embedded)'}; logs in .tmp/matrix/`);
+  console.log(
+    `matrix: ${cells.length} cell(s); PostgreSQL ${given ? 'at ' + new URL(server.url).host : '(embedded)'}; logs in .tmp/matrix/`,
+  );
   const { tarball, scratch } = await packLibrary();
   const results: CellResult[] = [];
   try {
@@ -118,7 +140,9 @@ async function main(): Promise<void> {
       console.log(`[${index + 1}/${cells.length}] ${cell.id}: node ${cell.node}, ${cell.sqliteDriver}`);
       const result = await runCell(cell, tarball, server.url, logDir);
       results.push(result);
-      console.log(`  ${result.passed ? 'PASS' : 'FAIL'} in ${result.seconds}s${result.errors.length ? `: ${result.errors.join('; ')}` : ''}`);
+      console.log(
+        `  ${result.passed ? 'PASS' : 'FAIL'} in ${result.seconds}s${result.errors.length ? `: ${result.errors.join('; ')}` : ''}`,
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -134,7 +158,7 @@ async function main(): Promise<void> {
   });
   const matrix: MatrixResults = { command: 'npm run test:matrix', wallSeconds: seconds(started), cells: merged };
   writeFileSync(COMPATIBILITY_JSON, `${JSON.stringify(matrix, null, 2)}\n`);
-  writeFileSync(README, updateReadme(readFileSync(README, 'utf8'), matrix));
+  writeReadme(matrix);
   console.log(`\n${renderSummary(results)}\nmatrix wall time: ${matrix.wallSeconds}s; wrote docs/compatibility.json and README.md's table`);
   const failed = results.filter((result) => !result.passed).length;
   console.log(`matrix: ${results.length - failed} passed, ${failed} failed`);

@@ -206,7 +206,7 @@ describe('an app with a second copy of typeorm (its own, of the other major, nes
     await compile(root, apps.negative);
     expect(await emitted(apps.negative)).toContain('main.js');
     // typeorm 1.x has no `sqlite3` driver: next to a cell on that driver, the negative app runs on PostgreSQL.
-    const database =
+    const database: Record<string, string> =
       SQLITE_DRIVER === 'sqlite3'
         ? { DATABASE_URL: await freshDatabase(inject('postgresUrl'), `consumer_${randomBytes(6).toString('hex')}`) }
         : { SQLITE_FILE: join(apps.negative, 'app.sqlite') };

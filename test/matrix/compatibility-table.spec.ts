@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMPATIBILITY_JSON, README, updateReadme, type MatrixResults } from '../../scripts/matrix/compatibility-table.js';
+import {
+  COMPATIBILITY_JSON,
+  LIBRARY_MANIFEST,
+  README,
+  updateReadme,
+  type LibraryManifest,
+  type MatrixResults,
+} from '../../scripts/matrix/compatibility-table.js';
 import { MATRIX_CELLS } from '../../scripts/matrix/matrix.cells.js';
 
 const results = JSON.parse(readFileSync(COMPATIBILITY_JSON, 'utf8')) as MatrixResults;
-const peers = (JSON.parse(readFileSync(new URL('../../libs/tenancy/package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> })
-  .peerDependencies;
+const library = JSON.parse(readFileSync(LIBRARY_MANIFEST, 'utf8')) as LibraryManifest;
+const peers = library.peerDependencies;
 
 /** "1.1.1" -> "1", "0.3.31" -> "0.3" (below 1.0 the minor is the breaking line). */
 const line = (version: string) => {
@@ -16,7 +23,7 @@ const line = (version: string) => {
 describe('the compatibility table (npm run test:matrix)', () => {
   it('the README shows exactly the table written from docs/compatibility.json', () => {
     const readme = readFileSync(README, 'utf8');
-    expect(updateReadme(readme, results)).toBe(readme);
+    expect(updateReadme(readme, results, library)).toBe(readme);
   });
 
   it('holds a result for every cell of the matrix', () => {
