@@ -10,12 +10,11 @@
 //   npm run test:matrix -- --table           only rewrites the README's block from docs/compatibility.json
 import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startPostgres, type PostgresServer } from '../../support/postgres-server.js';
+import { givenPostgresUrl, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 import { installCell, runCellSuites, syncSuites } from './cell-workspace.js';
 import {
   COMPATIBILITY_JSON,
@@ -31,21 +30,6 @@ import { MATRIX_CELLS, type MatrixCell } from './matrix.cells.js';
 
 const exec = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, timeout: 1000 });
-    const answer = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket
-      .once('connect', () => answer(true))
-      .once('error', () => answer(false))
-      .once('timeout', () => answer(false));
-  });
-}
 
 function selectedCells(argv: string[]): MatrixCell[] {
   const ids = argv.flatMap((arg, index) => (argv[index - 1] === '--cell' ? [arg] : []));
@@ -128,7 +112,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const logDir = join(REPO_ROOT, '.tmp', 'matrix');
   mkdirSync(logDir, { recursive: true });
-  const given = process.env.TEST_POSTGRES_URL ?? ((await reachable(5432)) ? LOCAL_POSTGRES : undefined);
+  const given = await givenPostgresUrl();
   const server: PostgresServer = await startPostgres(given);
   console.log(
     `matrix: ${cells.length} cell(s); PostgreSQL ${given ? 'at ' + new URL(server.url).host : '(embedded)'}; logs in .tmp/matrix/`,
