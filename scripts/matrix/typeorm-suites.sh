@@ -81,6 +81,10 @@ if [ "$GOT" != "$VERSION" ]; then
   echo "typeorm-suites: the library resolves typeorm $GOT, not the root's $VERSION" >&2
   exit 1
 fi
+if [ "$DRIVER" = sqlite3 ]; then
+  # The native binding loads (typeorm would otherwise fail only at the first SQLite DataSource).
+  (cd "$SCRATCH" && node -e "require('sqlite3'); console.error('sqlite3', require('sqlite3/package.json').version, 'loads')")
+fi
 step "vitest (library sees typeorm $GOT): ${SUITES[*]}"
 cd "$SCRATCH"
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"

@@ -6,6 +6,7 @@ import { clearCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tena
 import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
 import { seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
+import { INSERT_FROM_SELECT_ABSENT } from '../support/typeorm-features.js';
 
 /**
  * The ORM half of the attack catalogue: each case is an attempt by tenant a
@@ -15,6 +16,8 @@ import { DIALECTS, type TestDataSource } from '../support/dialects.js';
  */
 interface Attack {
   name: string;
+  /** Why the path does not exist on the installed typeorm: nothing to attack there, the case is skipped. */
+  absent?: string;
   protection:
     | 'where-filter'
     | 'join-filter'
@@ -183,6 +186,7 @@ const ATTACKS: Attack[] = [
   {
     name: 'INSERT ... SELECT copying rows in as the other tenant',
     protection: 'insert-guard',
+    absent: INSERT_FROM_SELECT_ABSENT,
     run: async ({ ds }) =>
       expect(
         asA(() =>
@@ -420,6 +424,6 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
   });
 
   for (const attack of ATTACKS) {
-    it(`[${attack.protection}] ${attack.name}`, () => attack.run({ ds: db.dataSource, seed, bState }));
+    it.skipIf(attack.absent !== undefined)(`[${attack.protection}] ${attack.name}`, () => attack.run({ ds: db.dataSource, seed, bState }));
   }
 });
