@@ -9,13 +9,12 @@ import { CELL_SUITES, CELL_SUPPORT_FILES, type MatrixCell } from './matrix.cells
 
 const exec = promisify(execFile);
 
-/** The cell's tools, at the versions of the root lock file (the cell runs the repo's own test files). */
-const TOOLS = {
-  vitest: '4.1.12',
-  vite: '8.3.8',
-  typescript: '~6.0.3',
-  '@types/node': '^20.19.0',
-};
+/** The cell's tools, at the exact versions the repo installed from its lock file (the cell runs the repo's own test files). */
+function tools(repoRoot: string): Record<string, string> {
+  const installed = (name: string) =>
+    (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return Object.fromEntries(['vitest', 'vite', 'typescript', '@types/node'].map((name) => [name, installed(name)]));
+}
 
 /** The compiled file each native addon loads, for the build cache. */
 const ADDON_BINARIES: Record<string, string> = {
@@ -60,7 +59,7 @@ function run(
  * the cell's versions, kept between runs (only the tarball is swapped), native
  * addons restored from the build cache or compiled once for that Node.
  */
-export async function installCell(cell: MatrixCell, tarball: string, log: (text: string) => void): Promise<CellInstall> {
+export async function installCell(repoRoot: string, cell: MatrixCell, tarball: string, log: (text: string) => void): Promise<CellInstall> {
   const nodeHome = ensureNode(cell.node) as string;
   const nodeBin = join(nodeHome, 'bin', 'node');
   const dir = join(matrixRoot(), cell.id);
@@ -74,7 +73,7 @@ export async function installCell(cell: MatrixCell, tarball: string, log: (text:
     name: `matrix-${cell.id}`,
     private: true,
     type: 'module',
-    dependencies: { 'nestjs-tenancy': `file:./${tarballName}`, ...cell.dependencies, ...TOOLS },
+    dependencies: { 'nestjs-tenancy': `file:./${tarballName}`, ...cell.dependencies, ...tools(repoRoot) },
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const env = { ...nodeEnv(nodeHome), npm_config_loglevel: 'error' } as NodeJS.ProcessEnv;

@@ -13,7 +13,10 @@ export interface MatrixCell {
   sqliteDriver: 'better-sqlite3' | 'sqlite3';
   /** The app's framework versions, as an app on that stack declares them. */
   dependencies: Record<string, string>;
-  /** The nested typeorm of the negative app (the other major than the cell's own). */
+  /**
+   * The nested typeorm of the negative app, another version than the cell's own: the other line where the
+   * cell's @nestjs/typeorm loads both, else another 0.3 (@nestjs/typeorm 10 cannot load 1.x at all).
+   */
   secondTypeorm: string;
 }
 
@@ -73,7 +76,7 @@ export const MATRIX_CELLS: MatrixCell[] = [
       'nestjs-cls': '^6.3.1',
       ...COMMON,
     },
-    secondTypeorm: '^1.1.1',
+    secondTypeorm: '0.3.20',
   },
 ];
 

@@ -64,7 +64,7 @@ async function runCell(cell: MatrixCell, tarball: string, postgresUrl: string, l
     versions: {},
   };
   try {
-    const install = await installCell(cell, tarball, log);
+    const install = await installCell(REPO_ROOT, cell, tarball, log);
     const installed = seconds(started);
     console.log(
       `  installed in ${installed}s (addons: ${

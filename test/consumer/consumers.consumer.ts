@@ -193,15 +193,14 @@ describe('the tenancy bin in a consumer', () => {
   });
 });
 
-describe('an app with a second copy of typeorm (its own, of the other major, nested below the library’s)', () => {
+describe('an app with a second copy of typeorm (its own, another version, nested below the library’s)', () => {
   it('refuses to start with TenancyConfigurationError "two copies of typeorm", never serving a row', async () => {
-    // The set-up this case is about: the app resolves its own typeorm, the library the shared one of the other major.
+    // The set-up this case is about: the app resolves its own typeorm, the library the shared one, another version.
     const version = async (path: string) => (JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) as { version: string }).version;
-    const major = (text: string) => (text.startsWith('0.') ? text.split('.').slice(0, 2).join('.') : text.split('.')[0]);
     const own = await version(join(apps.negative, 'node_modules/typeorm'));
-    const shared = await version(join(root, 'node_modules/typeorm'));
-    expect(major(own)).toBe(major(SECOND_TYPEORM.replace(/^[~^]/, '')));
-    expect(major(own)).not.toBe(major(shared));
+    const line = (text: string) => (text.startsWith('0.') ? text.split('.').slice(0, 2).join('.') : text.split('.')[0]);
+    expect(line(own)).toBe(line(SECOND_TYPEORM.replace(/^[~^]/, '')));
+    expect(own).not.toBe(await version(join(root, 'node_modules/typeorm')));
     // tsc may object to the mixed typings; what matters is what the emitted app does.
     await compile(root, apps.negative);
     expect(await emitted(apps.negative)).toContain('main.js');

@@ -97,7 +97,7 @@ export const GIVEN_INSTALL =
     ? { root: process.env.TENANCY_CONSUMER_ROOT, tarball: process.env.TENANCY_CONSUMER_TARBALL }
     : undefined;
 export const SQLITE_DRIVER = process.env.TEST_SQLITE_DRIVER ?? 'better-sqlite3';
-/** The negative app's nested typeorm: the other major than the install's own. */
+/** The negative app's nested typeorm: another version than the install's own. */
 export const SECOND_TYPEORM = process.env.TENANCY_SECOND_TYPEORM ?? '~0.3.20';
 
 /**
@@ -142,8 +142,8 @@ export async function createConsumerApp(root: string, name: string, format: 'com
 }
 
 /**
- * Gives the app its own typeorm of the other major (and the @nestjs/typeorm that loads it), nested below the
- * shared one: 0.3 below 1.x by default, 1.x below 0.3 in a matrix cell on 0.3.
+ * Gives the app its own typeorm of another version (and the @nestjs/typeorm that loads it), nested below the
+ * shared one: 0.3 below 1.x by default; in a matrix cell, what its @nestjs/typeorm can load (matrix.cells.ts).
  */
 export async function nestSecondTypeorm(dir: string, root: string): Promise<void> {
   const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
