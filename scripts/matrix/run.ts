@@ -140,7 +140,12 @@ async function main(): Promise<void> {
     const result = results.find((entry) => entry.id === cell.id) ?? previous?.cells.find((entry) => entry.id === cell.id);
     return result ? [result] : [];
   });
-  const matrix: MatrixResults = { command: 'npm run test:matrix', wallSeconds: seconds(started), cells: merged };
+  const matrix: MatrixResults = {
+    command: 'npm run test:matrix',
+    wallSeconds: seconds(started),
+    cellsRun: results.map((result) => result.id),
+    cells: merged,
+  };
   writeFileSync(COMPATIBILITY_JSON, `${JSON.stringify(matrix, null, 2)}\n`);
   writeReadme(matrix);
   console.log(`\n${renderSummary(results)}\nmatrix wall time: ${matrix.wallSeconds}s; wrote docs/compatibility.json and README.md's table`);
