@@ -14,7 +14,7 @@ function tenantsOf(typeorm: TypeormAdapter, queryBuilder: object): Set<unknown> 
   const map = qb.expressionMap;
   const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
   const column = tenantColumnOf(metadata);
-  if (!column || map.insertFromSelect || !hasCitusKeys(typeorm.dataSourceOf(queryBuilder))) return undefined;
+  if (!column || typeorm.insertsFromSelect(map) || !hasCitusKeys(typeorm.dataSourceOf(queryBuilder))) return undefined;
   const valueSets = qb.getValueSets();
   if (valueSets.length < 2) return undefined;
   return new Set(valueSets.map((valueSet) => column.getEntityValue(valueSet)));

@@ -2,7 +2,7 @@
  * The parts of node-postgres (`pg`) the session hook relies on: the client's
  * query(), the Query class that handles backend messages, and the protocol
  * writer. Kept in one file so that a `pg` upgrade has one place to check;
- * typeorm/tenancy-internals.manifest.ts lists them for the bind-time check.
+ * typeorm/adapter/tenancy-internals.manifest.ts lists them for the bind-time check.
  */
 export interface PgConnection {
   parse(config: { text: string; name?: string }): void;

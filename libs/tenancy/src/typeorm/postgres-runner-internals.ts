@@ -1,6 +1,6 @@
 import type { PgClient } from './pg-internals.js';
 
-/** PostgresQueryRunner members the session hook reads or wraps (checked at bind time: typeorm/tenancy-internals.manifest.ts). */
+/** PostgresQueryRunner members the session hook reads or wraps (checked at bind time: typeorm/adapter/tenancy-internals.manifest.ts). */
 export interface PostgresRunnerInternals {
   isTransactionActive: boolean;
   transactionDepth: number;

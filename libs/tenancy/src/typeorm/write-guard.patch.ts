@@ -22,7 +22,7 @@ function guardInsert(typeorm: TypeormAdapter, qb: QueryBuilderInternals): void {
   if (!column || !metadata) return;
   const dataSource = typeorm.dataSourceOf(qb);
   const scope = resolveTenantScope(dataSource, metadata, 'an insert');
-  if (map.insertFromSelect) {
+  if (typeorm.insertsFromSelect(map)) {
     // The rows come from SQL we cannot inspect one by one.
     if (scope.kind === 'tenant') {
       throw new TenantIsolationError(

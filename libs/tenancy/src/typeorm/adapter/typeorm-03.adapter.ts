@@ -21,8 +21,9 @@ const escape = (dataSource: DataSource, sql: string, parameters: ObjectLiteral, 
 /**
  * typeorm 0.3 (from 0.3.20): query builders, EntityManager, query runners,
  * schema builders and subscriber events name their DataSource `connection`
- * (there is no `dataSource` member), and escapeQueryWithParameters reads the
- * builder's native parameters as a third argument.
+ * (there is no `dataSource` member), escapeQueryWithParameters reads the
+ * builder's native parameters as a third argument, and there is no
+ * INSERT ... SELECT (InsertQueryBuilder.valuesFromSelect is 1.x only).
  */
 export const TYPEORM_03_ADAPTER: TypeormAdapter = {
   line: '0.3',
@@ -33,5 +34,6 @@ export const TYPEORM_03_ADAPTER: TypeormAdapter = {
     const builder = queryBuilder as NativeParameters;
     return escape(builder.connection, sql, parameters, builder.expressionMap.nativeParameters);
   },
+  insertsFromSelect: () => false,
   escapeQuery: (dataSource, sql, parameters) => escape(dataSource, sql, parameters),
 };

@@ -20,5 +20,6 @@ export const TYPEORM_1X_ADAPTER: TypeormAdapter = {
   internals: typeormInternals('dataSource'),
   dataSourceOf: (holder) => (holder as Owned).dataSource,
   escapeBuilderQuery: (queryBuilder, sql, parameters) => escape((queryBuilder as Owned).dataSource, sql, parameters),
+  insertsFromSelect: (expressionMap) => Boolean((expressionMap as { insertFromSelect?: unknown }).insertFromSelect),
   escapeQuery: escape,
 };

@@ -26,6 +26,12 @@ export interface TypeormAdapter {
    * 0.3 also takes the builder's native parameters (and fails without them).
    */
   escapeBuilderQuery(queryBuilder: object, sql: string, parameters: ObjectLiteral): [string, unknown[]];
+  /**
+   * Whether an INSERT builder's rows come from a SELECT (`valuesFromSelect`,
+   * 1.x only): rows the guards cannot inspect one by one. Always false on 0.3,
+   * which has no such path.
+   */
+  insertsFromSelect(expressionMap: object): boolean;
   /** The same for SQL that is not a builder's (a migration's statement). */
   escapeQuery(dataSource: DataSource, sql: string, parameters: ObjectLiteral): [string, unknown[]];
 }
