@@ -60,7 +60,7 @@ beforeAll(async () => {
   apps.cjs = await createConsumerApp(root, 'cjs', 'commonjs');
   apps.esm = await createConsumerApp(root, 'esm', 'module');
   apps.negative = await createConsumerApp(root, 'negative', 'commonjs');
-  await timed(timings, 'npm install the other typeorm major into the negative app', () => nestSecondTypeorm(apps.negative, root));
+  await timed(timings, 'npm install a second typeorm into the negative app', () => nestSecondTypeorm(apps.negative, root));
 });
 
 afterAll(async () => {
