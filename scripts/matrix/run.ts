@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { givenPostgresUrl, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 import { installCell, runCellSuites, syncSuites } from './cell-workspace.js';
 import {
@@ -146,7 +147,9 @@ async function main(): Promise<void> {
     cellsRun: results.map((result) => result.id),
     cells: merged,
   };
-  writeFileSync(COMPATIBILITY_JSON, `${JSON.stringify(matrix, null, 2)}\n`);
+  // Formatted as the repo's prettier does, so that \`npm run lint\` passes on the file as written.
+  const options = await resolveConfig(COMPATIBILITY_JSON);
+  writeFileSync(COMPATIBILITY_JSON, await format(JSON.stringify(matrix, null, 2), { ...options, filepath: COMPATIBILITY_JSON }));
   writeReadme(matrix);
   console.log(`\n${renderSummary(results)}\nmatrix wall time: ${matrix.wallSeconds}s; wrote docs/compatibility.json and README.md's table`);
   const failed = results.filter((result) => !result.passed).length;
