@@ -67,7 +67,7 @@ describe.each(BACKENDS)('demo server (real process): $name', (backend) => {
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', database: backend.database } });
   });
 
-  it("runs the reference's curl session: each tenant lists only its own project", async () => {
+  it("runs the FastAPI guide's curl session: each tenant lists only its own project", async () => {
     const createdA = await call(server.url, '/projects', { tenant: 'tenant_a', body: '{"name": "Project A"}' });
     expect(createdA.status).toBe(201);
     expect(createdA.body).toEqual({

@@ -54,10 +54,10 @@ export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps
         audience: DEMO_JWT_AUDIENCE,
         claim: TENANTS_CLAIM,
       }),
-      // The reference's X-Tenant-ID header, trusted only as far as validateTenant checks it.
+      // The FastAPI guide's X-Tenant-ID header, trusted only as far as validateTenant checks it.
       new HeaderTenantResolver({ header: 'x-tenant-id' }),
     ],
-    // The reference's "dependency approach": the tenant must be a known, active organization.
+    // The FastAPI guide's "dependency approach": the tenant must be a known, active organization.
     validateTenant: (tenantId) => organizations.isActive(tenantId),
     // The answer depends on the tenant only (known and active), never on the caller: every caller may share it.
     validationCache: { key: () => '' },

@@ -24,7 +24,7 @@ function entityFor(dataSource: DataSource, target: unknown): unknown {
  * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
  * Returns the late-context marks for the aliases a bypass let through.
  */
-export function assertNamedTables(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
+function assertNamedTables(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
   const dataSource = typeorm.dataSourceOf(qb);
   const marks: string[] = [];
   for (const alias of qb.expressionMap.aliases) {
