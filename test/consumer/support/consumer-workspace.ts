@@ -89,6 +89,18 @@ export async function tarballManifest(tarball: string): Promise<Record<string, u
 }
 
 /**
+ * A cell of `npm run test:matrix` hands over its own install (the tarball and that cell's Nest, TypeORM,
+ * nestjs-cls and SQLite driver, on that cell's Node) instead of a fresh Nest 12 one.
+ */
+export const GIVEN_INSTALL =
+  process.env.TENANCY_CONSUMER_ROOT && process.env.TENANCY_CONSUMER_TARBALL
+    ? { root: process.env.TENANCY_CONSUMER_ROOT, tarball: process.env.TENANCY_CONSUMER_TARBALL }
+    : undefined;
+export const SQLITE_DRIVER = process.env.TEST_SQLITE_DRIVER ?? 'better-sqlite3';
+/** The negative app's nested typeorm: another version than the install's own. */
+export const SECOND_TYPEORM = process.env.TENANCY_SECOND_TYPEORM ?? '~0.3.20';
+
+/**
  * A parent folder holding the tarball's install once; the consumer apps sit
  * below it and find their dependencies by Node's upward lookup.
  */
@@ -116,16 +128,28 @@ export async function createConsumerApp(root: string, name: string, format: 'com
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   await cp(APP_SOURCES, join(dir, 'src'), { recursive: true });
+  if (SQLITE_DRIVER === 'sqlite3') {
+    // The matrix cell on the `sqlite3` driver (typeorm 0.3 only): the README app with `type: 'sqlite'`.
+    const module = join(dir, 'src/app.module.ts');
+    const source = await readFile(module, 'utf8');
+    if (!source.includes("type: 'better-sqlite3'")) throw new Error("the README app no longer names type: 'better-sqlite3'");
+    await writeFile(module, source.replace("type: 'better-sqlite3'", "type: 'sqlite'"));
+  }
   const manifest = { name: `consumer-${name}`, private: true, ...(format === 'module' ? { type: 'module' } : {}) };
   await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   return dir;
 }
 
-/** Gives the app its own typeorm 0.3 (and the @nestjs/typeorm that loads it), nested below the shared 1.x. */
-export async function nestSecondTypeorm(dir: string): Promise<void> {
+/**
+ * Gives the app its own typeorm of another version (and the @nestjs/typeorm that loads it), nested below the
+ * shared one: 0.3 below 1.x by default; in a matrix cell, what its @nestjs/typeorm can load (matrix.cells.ts).
+ */
+export async function nestSecondTypeorm(dir: string, root: string): Promise<void> {
   const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-  manifest.dependencies = { typeorm: '~0.3.20', '@nestjs/typeorm': '^12.0.0' };
+  const nestTypeorm = (JSON.parse(await readFile(join(root, 'node_modules/@nestjs/typeorm/package.json'), 'utf8')) as { version: string })
+    .version;
+  manifest.dependencies = { typeorm: SECOND_TYPEORM, '@nestjs/typeorm': nestTypeorm };
   await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   // Peers (Nest, rxjs) stay the shared ones above, as in an app whose lock file predates the library.
   await npm(dir, ['install', '--no-audit', '--no-fund', '--legacy-peer-deps']);
