@@ -3,7 +3,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
 import { TenancyDataSourceBinder } from '../typeorm/tenancy-data-source.binder.js';
-import { SchemaTenancyManager, type MigrateAllOptions } from './schema-tenancy.manager.js';
+import { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllResult } from './schema-tenancy.manager.js';
 import type { TenantExport } from './tenant-export.js';
 
 /** The schema strategy's provisioning API (see SchemaTenancyManager). */
@@ -57,7 +57,7 @@ export class SchemaTenancyService {
     return this.schemas.importTenant(dump, asTenantId);
   }
 
-  migrateAll(options?: MigrateAllOptions): Promise<{ migrated: number }> {
+  migrateAll(options?: MigrateAllOptions): Promise<MigrateAllResult> {
     return this.schemas.migrateAll(options);
   }
 }

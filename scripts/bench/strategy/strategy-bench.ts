@@ -1,22 +1,35 @@
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
-import { freshDatabase, startPostgres } from '../../support/postgres-server.js';
-import { machine, median, writeSection } from './bench-report.js';
-import { Organization, Product, Project } from './schema-data-source.js';
+import { freshDatabase, startPostgres } from '../../../support/postgres-server.js';
+import { median, saveResult, scaled } from '../support/report.js';
+import { Organization, Product, Project } from '../schema-data-source.js';
+import type { StrategyResult, StrategyRow } from './strategy-report.js';
 
 /**
  * Row strategy vs schema strategy per request, and how both scale with the
- * number of tenants: 10, 100, 1,000 tenants with a fixed 20 rows each (row:
- * one shared table grows; schema: one schema per tenant). Per-request cost and
- * process memory should stay flat as tenants grow.
+ * number of tenants: 10 to 10,000 tenants with a fixed 20 rows each (row: one
+ * shared table grows; schema: one schema per tenant, up to SCHEMA_MAX here;
+ * the 10,000-schema run is migrate-bench). Per-request cost and process
+ * memory should stay flat as tenants grow.
  */
-const SCALES = [10, 100, 1000];
+const SCALES = scaled(1, 0) ? [10, 100, 1000, 10000] : [10, 100];
+const SCHEMA_MAX = scaled(1000, 100);
 const ROWS = 20;
-const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const CALLS = Number(process.env.BENCH_CALLS ?? scaled(1500, 300));
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
 
 const tenantId = (i: number) => `t${String(i).padStart(4, '0')}`;
+
+/** The row strategy's tenants in bulk, bypassing nothing: one multi-row insert per tenant would take minutes at 10,000. */
+async function seedRowTenants(ds: DataSource, from: number, to: number): Promise<void> {
+  await ds.query(
+    `INSERT INTO products (name, sku, price, tenant_id) SELECT 'p' || n, 's' || n, n, 't' || lpad(t::text, 4, '0')
+     FROM generate_series($1::int, $2::int) AS t, generate_series(0, ${ROWS - 1}) AS n`,
+    [from, to - 1],
+  );
+  await ds.query('ANALYZE products');
+}
 
 async function seedTenant(ds: DataSource, id: string): Promise<void> {
   await runWithTenant(id, () =>
@@ -64,55 +77,60 @@ async function main(): Promise<void> {
   enableSchemaTenancy(schema, CONFIG);
   await schema.synchronize();
   const schemas = new SchemaTenancyManager(schema, CONFIG);
-  const lines: string[] = [];
+  const rows: StrategyRow[] = [];
   let seeded = 0;
   try {
     for (const scale of SCALES) {
+      await seedRowTenants(row, seeded, scale);
+      const withSchema = scale <= SCHEMA_MAX;
       for (; seeded < scale; seeded++) {
-        await seedTenant(row, tenantId(seeded));
+        if (!withSchema) continue;
         await schemas.createTenantSchema(tenantId(seeded));
         await seedTenant(schema, tenantId(seeded));
       }
+      const modes = withSchema ? (['row', 'schema'] as const) : (['row'] as const);
       const samples = { row: [] as number[], schema: [] as number[], rowCpu: [] as number[], schemaCpu: [] as number[] };
       for (let round = 0; round < 3; round++) {
-        for (const mode of round % 2 ? (['schema', 'row'] as const) : (['row', 'schema'] as const)) {
+        for (const mode of round % 2 ? [...modes].reverse() : modes) {
           const result = await measure(mode === 'row' ? row : schema, scale);
           samples[mode].push(result.micros);
           samples[`${mode}Cpu`].push(result.cpuMicros);
         }
       }
       global.gc?.();
-      const rss = process.memoryUsage().rss / 2 ** 20;
-      const [r, s] = [median(samples.row), median(samples.schema)];
-      const line = `| ${scale} | ${r.toFixed(0)} | ${median(samples.rowCpu).toFixed(0)} | ${s.toFixed(0)} | ${median(samples.schemaCpu).toFixed(0)} | ${(s / r).toFixed(3)} | ${rss.toFixed(0)} |`;
-      lines.push(line);
-      console.log(line);
+      const entry: StrategyRow = {
+        tenants: scale,
+        row: { micros: median(samples.row), cpuMicros: median(samples.rowCpu) },
+        schema: withSchema ? { micros: median(samples.schema), cpuMicros: median(samples.schemaCpu) } : undefined,
+        rssMiB: process.memoryUsage().rss / 2 ** 20,
+        indexDepth: await btreeDepth(row),
+      };
+      rows.push(entry);
+      console.log(JSON.stringify(entry));
     }
   } finally {
     await row.destroy();
     await schema.destroy();
     await server.stop();
   }
-  const [first, last] = [lines[0], lines.at(-1)];
-  await writeSection(
-    'strategy',
-    `## Row vs schema strategy, and scale with the number of tenants
+  const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS }, rows };
+  await saveResult(result);
+}
 
-Command: \`npm run bench\` (this section: \`node --expose-gc dist/scripts/bench/strategy-bench.js\`). Machine: ${machine()}.
-One "request" = inside \`runWithTenant\` for a random tenant: find one product by sku, then list the
-tenant's ${ROWS} products (PostgreSQL, pool of 5, sequential). Median wall time and client CPU per
-request over ${CALLS} requests, median of 3 rounds, modes interleaved; RSS of the benchmark process
-after the round (both DataSources live in it). Tenants have a fixed ${ROWS} rows each; the row
-strategy shares one table, the schema strategy has one schema per tenant.
-
-| tenants | row µs/request | row CPU µs | schema µs/request | schema CPU µs | schema / row | process RSS MiB |
-|---|---|---|---|---|---|---|
-${lines.join('\n')}
-
-Flatness: from ${SCALES[0]} to ${SCALES.at(-1)} tenants, compare the first and last rows
-(${first?.split('|')[2]?.trim()} → ${last?.split('|')[2]?.trim()} µs for the row strategy,
-${first?.split('|')[4]?.trim()} → ${last?.split('|')[4]?.trim()} µs for the schema strategy).`,
-  );
+/** Levels of the row strategy's tenant_id index (pageinspect's metapage), when the server has that extension. */
+async function btreeDepth(ds: DataSource): Promise<number | undefined> {
+  try {
+    await ds.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+    const [index] = (await ds.query(
+      `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] WHERE t.relname = 'products' AND a.attname = 'tenant_id' LIMIT 1`,
+    )) as Array<{ name: string }>;
+    if (!index) return undefined;
+    const [meta] = (await ds.query('SELECT level FROM bt_metap($1)', [index.name])) as Array<{ level: number }>;
+    return meta.level + 1;
+  } catch {
+    return undefined;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,97 @@
+import { BUCKET_NAMES, LIBRARY_BUCKETS } from '../support/cpu-profile.js';
+import { machine, runtimeHeaders, verdictCell, type RuntimeResult } from '../support/report.js';
+
+export const ORM_TARGET = 1.03;
+
+export interface OrmRow {
+  dialect: string;
+  op: string;
+  base: number;
+  cls: number;
+  tenancy: number;
+  /** Client CPU per operation with the library over the same operation by hand. */
+  ratio: number;
+  clsRatio: number;
+}
+
+export interface OrmProfile {
+  dialect: string;
+  op: string;
+  count: number;
+  /** Self µs per operation, by profile bucket. */
+  perOp: Record<string, number>;
+}
+
+export interface OrmResult {
+  setup: { rounds: number; seconds: number; profileSeconds: number };
+  rows: OrmRow[];
+  profiles: OrmProfile[];
+}
+
+const total = (perOp: Record<string, number>) => Object.values(perOp).reduce((sum, v) => sum + v, 0);
+const library = (perOp: Record<string, number>) => LIBRARY_BUCKETS.reduce((sum, name) => sum + (perOp[name] ?? 0), 0);
+
+/** Per operation: the library's own µs, its share, and the biggest other buckets, from the primary runtime's profile. */
+function profileProse(profiles: OrmProfile[], rows: OrmRow[]): string {
+  const lines = profiles.map((p) => {
+    const all = total(p.perOp);
+    const own = library(p.perOp);
+    const parts = LIBRARY_BUCKETS.filter((name) => (p.perOp[name] ?? 0) >= 0.05)
+      .map((name) => `${name.replace('tenancy: ', '')} ${p.perOp[name].toFixed(1)}`)
+      .join(', ');
+    const others = BUCKET_NAMES.filter((name) => !name.startsWith('tenancy:'))
+      .map((name) => [name, p.perOp[name] ?? 0] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([name, micros]) => `${name} ${((micros / all) * 100).toFixed(0)} %`)
+      .join(', ');
+    const row = rows.find((r) => r.dialect === p.dialect && r.op === p.op);
+    const gap = row ? (row.ratio - 1) * 100 : NaN;
+    return `| ${p.op} | ${all.toFixed(1)} | ${own.toFixed(1)} (${((own / all) * 100).toFixed(1)} %) | ${parts || '-'} | ${Number.isFinite(gap) ? `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} %` : '-'} | ${others} |`;
+  });
+  return [
+    '| operation (SQLite) | CPU µs per operation in the profile | the library\'s own code, µs (share) | by layer, µs | measured cost over hand-written | largest other buckets |',
+    '|---|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
+}
+
+function missedProse(primary: RuntimeResult<OrmResult>): string {
+  const missed = primary.result.rows.filter((row) => row.ratio > ORM_TARGET);
+  if (missed.length === 0) return `On ${primary.runtime} every cell meets the target (≤ ${ORM_TARGET}).`;
+  const cells = missed.map((row) => `${row.dialect} ${row.op} ${row.ratio.toFixed(3)} (+${((row.ratio - ORM_TARGET) * 100).toFixed(1)} points)`);
+  return `On ${primary.runtime} ${missed.length} of ${primary.result.rows.length} cells miss the target ≤ ${ORM_TARGET}: ${cells.join('; ')}. The profile below shows how much of each SQLite operation is the library's own code; what a ratio holds beyond that share is spent inside TypeORM, the driver and the collector on the work the filter adds (a longer WHERE, one more bound parameter, the subscriber's calls), and the run-to-run noise of this shared machine (compare the plain and plain + CLS columns, which do nearly the same work).`;
+}
+
+export function renderOrm(results: Array<RuntimeResult<OrmResult>>): string {
+  const [primary] = results;
+  const keys = primary.result.rows.map((row) => `${row.dialect}|${row.op}`);
+  const cell = (r: RuntimeResult<OrmResult>, key: string) => {
+    const row = r.result.rows.find((x) => `${x.dialect}|${x.op}` === key);
+    return row ? `${row.base.toFixed(0)} / ${row.tenancy.toFixed(0)} | ${verdictCell(row.ratio, ORM_TARGET, 'max')} | ${row.clsRatio.toFixed(3)}` : '- | - | -';
+  };
+  const table = [
+    `| dialect | operation | ${results.map((r) => `${r.runtime}: plain / tenancy ops per CPU-s | ratio (≤ ${ORM_TARGET}) | vs plain + CLS`).join(' | ')} |`,
+    `|---|---|${results.map(() => '---|---|---|').join('')}`,
+    ...keys.map((key) => `| ${key.replace('|', ' | ')} | ${results.map((r) => cell(r, key)).join(' | ')} |`),
+  ].join('\n');
+  const { setup } = primary.result;
+  return `## ORM path: tenancy filter vs hand-written \`where: { tenantId }\`
+
+Command: \`npm run bench\` (this section: \`node dist/scripts/bench/orm/orm-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
+Figures are operations per CPU-second of the client process, medians of ${setup.rounds} rounds of ${setup.seconds} s per operation;
+every round runs three processes one after the other, order alternating: plain TypeORM with the tenant condition written
+by hand (the library never loaded), the same inside a nestjs-cls context per operation, and the library (each operation
+inside \`runWithTenant\`, no tenant in the query). 10 tenants × 100 rows. The ratio is the client CPU cost of one operation
+with the library over the same operation by hand (PostgreSQL server time is the same for both: one extra indexed
+equality). Each runtime's ratio is against its own baseline, measured in the same run.
+
+${table}
+
+${missedProse(primary)}
+
+Where the time goes on ${primary.runtime}: one \`node --cpu-prof\` run of the library's worker per operation, ${setup.profileSeconds} s each,
+samples of the timed loop only, self time per operation by source file (generated from the profile, not written by hand):
+
+${profileProse(primary.result.profiles, primary.result.rows)}`;
+}
