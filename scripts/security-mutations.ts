@@ -30,7 +30,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'where-filter',
     file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
-    find: 'return withTenantConditions(where, whereConditions(internals(this)));',
+    find: 'return conditions ? prependConditions(where, conditions) : where;',
     replace: 'return where;',
   },
   {
@@ -351,8 +351,8 @@ const cls = () =>
     // A junction INSERT (add(), save() of either side) links any row it is given.
     protection: 'junction-insert-guard',
     file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'await guardJunctionInsert(internals(this));',
-    replace: '',
+    find: 'return guardJunctionInsert(internals(this)).then(() => execute.apply(this, args));',
+    replace: 'return execute.apply(this, args);',
   },
   {
     // Junction tables read or deleted directly see every tenant's links.

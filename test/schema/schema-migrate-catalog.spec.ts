@@ -19,7 +19,7 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
   let manager: SchemaTenancyManager;
   let database: string;
   let dispose: () => Promise<void>;
-  const TENANTS = ['ref', 'clean1', 'clean2', 'nocol', 'noidx', 'retyped', 'nodefault', 'nofk', 'nullable', 'notable', 'extra'];
+  const TENANTS = ['a_ref', 'clean1', 'clean2', 'nocol', 'noidx', 'retyped', 'nodefault', 'nofk', 'nullable', 'notable', 'extra'];
 
   const columnInfo = async (schema: string, table: string, column: string) =>
     (
@@ -65,11 +65,11 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
 
   it('every kind of drift is found and repaired in one migrateAll, and only the drifted schemas are diffed', async () => {
     const expected = {
-      products: await indexCount('tenant_ref', 'products'),
-      reviewsFks: await foreignKeys('tenant_ref', 'reviews'),
-      sku: await columnInfo('tenant_ref', 'products', 'sku'),
-      price: await columnInfo('tenant_ref', 'products', 'price'),
-      name: await columnInfo('tenant_ref', 'products', 'name'),
+      products: await indexCount('tenant_a_ref', 'products'),
+      reviewsFks: await foreignKeys('tenant_a_ref', 'reviews'),
+      sku: await columnInfo('tenant_a_ref', 'products', 'sku'),
+      price: await columnInfo('tenant_a_ref', 'products', 'price'),
+      name: await columnInfo('tenant_a_ref', 'products', 'name'),
     };
     const fk = (
       await superuserQuery(
@@ -93,7 +93,7 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
     );
 
     const result = await manager.migrateAll({ concurrency: 3 });
-    // ref is diffed as the reference; clean1 and clean2 match it; the eight drifted schemas are diffed.
+    // a_ref (listed first) is diffed as the reference; clean1 and clean2 match it; the eight drifted schemas are diffed.
     expect(result).toEqual({ migrated: TENANTS.length, unchanged: 2 });
 
     expect(await columnInfo('tenant_nocol', 'products', 'stock')).toBeDefined();
@@ -110,9 +110,9 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
   });
 
   it('a drifted reference schema is repaired first, and the others are compared with the repaired one', async () => {
-    await superuserQuery(database, `ALTER TABLE tenant_ref.products DROP COLUMN stock`);
+    await superuserQuery(database, `ALTER TABLE tenant_a_ref.products DROP COLUMN stock`);
     expect(await manager.migrateAll()).toEqual({ migrated: TENANTS.length, unchanged: TENANTS.length - 1 });
-    expect(await columnInfo('tenant_ref', 'products', 'stock')).toBeDefined();
+    expect(await columnInfo('tenant_a_ref', 'products', 'stock')).toBeDefined();
   });
 
   it('a schema whose name appears inside another schema\'s catalog is not mistaken for it', async () => {

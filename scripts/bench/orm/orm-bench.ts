@@ -15,7 +15,7 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
  * ORM path: the same operations written by hand (`where: { tenantId }`) and
  * through the library's filter, each mode in its own process, rounds
  * alternating the order; then one `--cpu-prof` run per operation of the
- * library's worker on SQLite, whose self time by bucket says where the
+ * library's worker on each dialect, whose self time by bucket says where the
  * difference goes. Standalone: `node dist/scripts/bench/orm/orm-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,11 +81,8 @@ async function main() {
     await seed({ type: 'postgres', url: pgUrl });
     const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl))];
     for (const row of rows) console.log(`${row.dialect} ${row.op}: ${row.ratio.toFixed(3)}`);
-    const profiles = await profile(
-      'sqlite',
-      sqliteFile,
-      rows.filter((row) => row.dialect === 'sqlite').map((row) => row.op),
-    );
+    const ops = [...new Set(rows.map((row) => row.op))];
+    const profiles = [...(await profile('sqlite', sqliteFile, ops)), ...(await profile('postgres', pgUrl, ops))];
     const result: OrmResult = { setup: SETUP, rows, profiles };
     await saveResult(result);
   } finally {

@@ -47,11 +47,11 @@ function profileProse(profiles: OrmProfile[], rows: OrmRow[]): string {
       .join(', ');
     const row = rows.find((r) => r.dialect === p.dialect && r.op === p.op);
     const gap = row ? (row.ratio - 1) * 100 : NaN;
-    return `| ${p.op} | ${all.toFixed(1)} | ${own.toFixed(1)} (${((own / all) * 100).toFixed(1)} %) | ${parts || '-'} | ${Number.isFinite(gap) ? `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} %` : '-'} | ${others} |`;
+    return `| ${p.dialect} | ${p.op} | ${all.toFixed(1)} | ${own.toFixed(1)} (${((own / all) * 100).toFixed(1)} %) | ${parts || '-'} | ${Number.isFinite(gap) ? `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} %` : '-'} | ${others} |`;
   });
   return [
-    '| operation (SQLite) | CPU µs per operation in the profile | the library\'s own code, µs (share) | by layer, µs | measured cost over hand-written | largest other buckets |',
-    '|---|---|---|---|---|---|',
+    "| dialect | operation | CPU µs per operation in the profile | the library's own code, µs (share) | by layer, µs | measured cost over hand-written | largest other buckets |",
+    '|---|---|---|---|---|---|---|',
     ...lines,
   ].join('\n');
 }
@@ -60,7 +60,7 @@ function missedProse(primary: RuntimeResult<OrmResult>): string {
   const missed = primary.result.rows.filter((row) => row.ratio > ORM_TARGET);
   if (missed.length === 0) return `On ${primary.runtime} every cell meets the target (≤ ${ORM_TARGET}).`;
   const cells = missed.map((row) => `${row.dialect} ${row.op} ${row.ratio.toFixed(3)} (+${((row.ratio - ORM_TARGET) * 100).toFixed(1)} points)`);
-  return `On ${primary.runtime} ${missed.length} of ${primary.result.rows.length} cells miss the target ≤ ${ORM_TARGET}: ${cells.join('; ')}. The profile below shows how much of each SQLite operation is the library's own code; what a ratio holds beyond that share is spent inside TypeORM, the driver and the collector on the work the filter adds (a longer WHERE, one more bound parameter, the subscriber's calls), and the run-to-run noise of this shared machine (compare the plain and plain + CLS columns, which do nearly the same work).`;
+  return `On ${primary.runtime} ${missed.length} of ${primary.result.rows.length} cells miss the target ≤ ${ORM_TARGET}: ${cells.join('; ')}. The profile below shows how much of each operation is the library's own code; what a ratio holds beyond that share is spent inside TypeORM, the driver and the collector on the work the filter adds (a longer WHERE, one more bound parameter, the subscriber's calls), and the run-to-run noise of this shared machine (compare the plain and plain + CLS columns, which do nearly the same work).`;
 }
 
 export function renderOrm(results: Array<RuntimeResult<OrmResult>>): string {

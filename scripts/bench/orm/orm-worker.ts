@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions, type ObjectLiteral, type Repository } from 'typeorm';
-import { sqliteOptions } from '../support/sqlite-options.js';
+import { sqliteMemoryCopy } from '../support/sqlite-options.js';
 
 /**
  * One measurement process: `baseline` (plain TypeORM, hand-written tenant
@@ -47,7 +47,7 @@ async function measure(op: Op): Promise<Measured> {
 }
 
 async function main() {
-  const base: DataSourceOptions = dialect === 'sqlite' ? sqliteOptions(url) : { type: 'postgres', url, poolSize: 4 };
+  const base: DataSourceOptions = dialect === 'sqlite' ? sqliteMemoryCopy(url) : { type: 'postgres', url, poolSize: 4 };
   let ops: Record<string, Op>;
   let dataSource: DataSource;
   if (mode === 'baseline' || mode === 'baseline-cls') {

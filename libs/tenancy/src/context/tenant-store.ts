@@ -24,9 +24,9 @@ type TenantStore = ClsStore & {
 
 const cls = () => ClsServiceManager.getClsService<TenantStore>();
 
+/** The active store, or undefined outside any context: one AsyncLocalStorage read (get() without a key is the store itself). */
 function currentStore(): TenantStore | undefined {
-  const service = cls();
-  return service.isActive() ? (service.get() as TenantStore) : undefined;
+  return cls().get() as TenantStore | undefined;
 }
 
 /**
@@ -108,6 +108,15 @@ export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}):
 /** Audits a bypass that the caller then applies itself (the request pipeline, bypassTenantRls); await before crossing. */
 export async function recordBypassAudit(options: BypassOptions): Promise<void> {
   await auditBypass(options);
+}
+
+/**
+ * The tenant whose rows the filter admits right now: undefined with no tenant
+ * or inside a bypass. One context read, for checks that run once per row.
+ */
+export function filteringTenant(): string | undefined {
+  const store = currentStore();
+  return store === undefined || store[BYPASS_CLS_KEY] !== undefined ? undefined : store[TENANT_CLS_KEY];
 }
 
 export function isTenantFilterBypassed(): boolean {

@@ -77,8 +77,12 @@ export function patchTableReferences(): void {
     return createInsertExpression.call(this);
   };
   const execute = insert.execute;
-  insert.execute = async function (this: unknown, ...args: unknown[]) {
-    assertNamedTables(internals(this));
+  insert.execute = function (this: unknown, ...args: unknown[]) {
+    try {
+      assertNamedTables(internals(this));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return execute.apply(this, args);
   };
 }
