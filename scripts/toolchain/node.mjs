@@ -107,11 +107,23 @@ export function ensureAddon(nodeVersion, spec) {
     const started = Date.now();
     execFileSync(
       'npm',
-      ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--foreground-scripts', `${name}@${version}`],
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        '--foreground-scripts',
+        `${name}@${version}`,
+      ],
       { env: nodeEnv(home), stdio: ['ignore', 'ignore', 'inherit'] },
     );
     writeFileSync(done, `${new Date().toISOString()}\n`);
-    process.stderr.write(`${name}@${version}: built for node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)}s (${prefix})\n`);
+    process.stderr.write(
+      `${name}@${version}: built for node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)}s (${prefix})\n`,
+    );
   }
   return dir;
 }

@@ -31,7 +31,10 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
       )
     )[0];
   const indexCount = async (schema: string, table: string) =>
-    Number((await superuserQuery(database, `SELECT count(*) AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, table]))[0].n);
+    Number(
+      (await superuserQuery(database, `SELECT count(*) AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, table]))[0]
+        .n,
+    );
   const foreignKeys = async (schema: string, table: string) =>
     Number(
       (
@@ -78,7 +81,10 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
       )
     )[0].constraint_name as string;
     const index = (
-      await superuserQuery(database, `SELECT indexname FROM pg_indexes WHERE schemaname = 'tenant_noidx' AND tablename = 'products' AND indexdef LIKE '%UNIQUE%sku%'`)
+      await superuserQuery(
+        database,
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'tenant_noidx' AND tablename = 'products' AND indexdef LIKE '%UNIQUE%sku%'`,
+      )
     )[0].indexname as string;
     await superuserQuery(
       database,
@@ -102,7 +108,9 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
     expect(await columnInfo('tenant_nodefault', 'products', 'price')).toEqual(expected.price);
     expect(await foreignKeys('tenant_nofk', 'reviews')).toBe(expected.reviewsFks);
     expect(await columnInfo('tenant_nullable', 'products', 'name')).toEqual(expected.name);
-    expect((await superuserQuery(database, `SELECT 1 FROM pg_tables WHERE schemaname = 'tenant_notable' AND tablename = 'notes'`)).length).toBe(1);
+    expect(
+      (await superuserQuery(database, `SELECT 1 FROM pg_tables WHERE schemaname = 'tenant_notable' AND tablename = 'notes'`)).length,
+    ).toBe(1);
     expect(await columnInfo('tenant_extra', 'products', 'legacy')).toBeUndefined();
 
     // Repaired: the next run matches every schema again.
@@ -115,7 +123,7 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
     expect(await columnInfo('tenant_a_ref', 'products', 'stock')).toBeDefined();
   });
 
-  it('a schema whose name appears inside another schema\'s catalog is not mistaken for it', async () => {
+  it("a schema whose name appears inside another schema's catalog is not mistaken for it", async () => {
     // A foreign key into another tenant's table names that schema: it must not read as the schema's own table.
     await superuserQuery(
       database,

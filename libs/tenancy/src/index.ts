@@ -78,7 +78,12 @@ export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-
 export { TenantRlsError, type TenantRlsErrorCode } from './rls/tenant-rls.error.js';
 
 export { SchemaTenancyService } from './schema/schema-tenancy.service.js';
-export { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllProgress, type MigrateAllResult } from './schema/schema-tenancy.manager.js';
+export {
+  SchemaTenancyManager,
+  type MigrateAllOptions,
+  type MigrateAllProgress,
+  type MigrateAllResult,
+} from './schema/schema-tenancy.manager.js';
 export { enableSchemaTenancy } from './schema/schema-strategy.installer.js';
 export type { TenantExport } from './schema/tenant-export.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../../../support/postgres-server.js';
-import { median, saveResult, scaled } from '../support/report.js';
+import { median, PROFILE, saveResult, scaled } from '../support/report.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId, type ServerKind } from './bench-config.js';
 import { TARGET, type HttpResult, type VariantResult } from './http-report.js';
 import { startBenchServer, type BenchServer } from './bench-server.js';
@@ -21,7 +21,7 @@ import { seedDatabase } from './seed.js';
  * (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS).
  */
 const SETUP = {
-  rounds: Number(process.env.BENCH_ROUNDS ?? scaled(4, 2)),
+  rounds: Number(process.env.BENCH_ROUNDS ?? scaled(3, 2)),
   seconds: Number(process.env.BENCH_SECONDS ?? scaled(4, 2)),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
   /** Profiled phases per server, interleaved; each bucket's median is reported (one phase on a shared machine is noisy). */
@@ -116,10 +116,11 @@ async function main(): Promise<void> {
     const databaseUrl = await seedDatabase(postgres.url, 'tenancy_bench_http');
     const variants = await benchVariants();
     const rows = await measureAll(databaseUrl, variants, configFile);
-    for (const row of rows) console.log(`${row.key}: ${row.rps.toFixed(0)} req/s, ${row.ratio.toFixed(3)} of plain, p99 ×${row.p99Ratio.toFixed(2)}`);
+    for (const row of rows)
+      console.log(`${row.key}: ${row.rps.toFixed(0)} req/s, ${row.ratio.toFixed(3)} of plain, p99 ×${row.p99Ratio.toFixed(2)}`);
     const jwt = rows.find((row) => row.key === 'tenancy-jwt')!;
     console.log(`full pipeline vs plain: ${jwt.ratio.toFixed(3)} (target ≥ ${TARGET})`);
-    const profile = await profileAll(databaseUrl, variants, configFile);
+    const profile = PROFILE ? await profileAll(databaseUrl, variants, configFile) : undefined;
     const result: HttpResult = { setup: SETUP, rows, profile };
     await saveResult(result);
   } finally {

@@ -56,7 +56,8 @@ function verdict({ runtime, result }: RuntimeResult<HttpResult>): string {
     `p99 ${jwt.p99Ratio.toFixed(2)}× the plain endpoint's (target ≤ ${P99_TARGET}: ${jwt.p99Ratio <= P99_TARGET ? 'met' : 'missed'})`,
     `nestjs-cls' middleware alone keeps ${pct(cls.ratio)} (${(cls.cpu - plain.cpu).toFixed(0)} µs more server CPU per request); against that app the library keeps ${pct(jwt.ratioCls)} with a bearer token and ${pct(header.ratioCls)} with the header alone`,
   ];
-  if (own !== undefined) parts.push(`the library's own code is ${own.toFixed(0)} µs per request in the profile (target ≤ ${LIBRARY_TARGET_MICROS})`);
+  if (own !== undefined)
+    parts.push(`the library's own code is ${own.toFixed(0)} µs per request in the profile (target ≤ ${LIBRARY_TARGET_MICROS})`);
   return `On ${runtime}: ${parts.join('; ')}.`;
 }
 

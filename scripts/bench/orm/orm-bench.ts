@@ -7,7 +7,7 @@ import { freshDatabase, startPostgres } from '../../../support/postgres-server.j
 import { childJson } from '../support/child-json.js';
 import { profileBuckets } from '../support/cpu-profile.js';
 import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
-import { median, saveResult, scaled } from '../support/report.js';
+import { median, PROFILE, saveResult, scaled } from '../support/report.js';
 import { sqliteOptions } from '../support/sqlite-options.js';
 import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
 
@@ -19,11 +19,16 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
  * difference goes. Standalone: `node dist/scripts/bench/orm/orm-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const SETUP = { rounds: scaled(5, 2), seconds: scaled(0.8, 0.4), profileSeconds: scaled(1.5, 0.5) };
+const SETUP = { rounds: scaled(4, 2), seconds: scaled(0.6, 0.3), profileSeconds: scaled(1.5, 0.5) };
 type Sample = Record<string, { perCpuSecond: number; count: number; from: number; to: number }>;
 
 async function seed(options: DataSourceOptions): Promise<void> {
-  const ds = await new DataSource({ ...options, entities: [PlainCategory, PlainProduct], synchronize: true, dropSchema: true }).initialize();
+  const ds = await new DataSource({
+    ...options,
+    entities: [PlainCategory, PlainProduct],
+    synchronize: true,
+    dropSchema: true,
+  }).initialize();
   const categories = await ds.getRepository(PlainCategory).save(Array.from({ length: 5 }, (_, i) => ({ name: `c${i}` })));
   const rows = [];
   for (let t = 0; t < 10; t++)
@@ -82,7 +87,7 @@ async function main() {
     const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl))];
     for (const row of rows) console.log(`${row.dialect} ${row.op}: ${row.ratio.toFixed(3)}`);
     const ops = [...new Set(rows.map((row) => row.op))];
-    const profiles = [...(await profile('sqlite', sqliteFile, ops)), ...(await profile('postgres', pgUrl, ops))];
+    const profiles = PROFILE ? [...(await profile('sqlite', sqliteFile, ops)), ...(await profile('postgres', pgUrl, ops))] : [];
     const result: OrmResult = { setup: SETUP, rows, profiles };
     await saveResult(result);
   } finally {

@@ -17,7 +17,7 @@ import { BenchProduct } from './rls-entity.js';
 import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './rls-operations.js';
 import type { RlsResult, RlsRow } from './rls-report.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? scaled(20, 5));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? scaled(12, 4));
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 25);
 const CONCURRENCY = 8;
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? scaled(6, 2));
@@ -109,7 +109,10 @@ async function main(): Promise<void> {
   };
   try {
     const rows: RlsRow[] = [];
-    const samples = [...(await latency(sources, OPERATIONS, ['off', 'on', 'naive'])), ...(await latency(sources, TRANSACTIONAL, ['off', 'on']))];
+    const samples = [
+      ...(await latency(sources, OPERATIONS, ['off', 'on', 'naive'])),
+      ...(await latency(sources, TRANSACTIONAL, ['off', 'on'])),
+    ];
     const all: Record<string, Operation> = { ...OPERATIONS, ...TRANSACTIONAL };
     for (const [name, s] of samples) {
       const ms = (mode: Mode) => (s[mode].length ? median(s[mode].flat()) : NaN);

@@ -29,7 +29,9 @@ export function renderRls(results: Array<RuntimeResult<RlsResult>>): string {
   const names = primary.result.rows.map((row) => row.name);
   const cell = (r: RuntimeResult<RlsResult>, name: string) => {
     const row = r.result.rows.find((x) => x.name === name);
-    return row ? `${num(row.ms.off)} / ${num(row.ms.on)} | ${verdictCell(row.ratio.on, RLS_TARGET, 'max')} | ${num(row.ratio.naive)}` : '- | - | -';
+    return row
+      ? `${num(row.ms.off)} / ${num(row.ms.on)} | ${verdictCell(row.ratio.on, RLS_TARGET, 'max')} | ${num(row.ratio.naive)}`
+      : '- | - | -';
   };
   const trips = primary.result.rows.map(
     (row) => `| ${row.name} | ${num(row.roundTrips.off, 1)} | ${num(row.roundTrips.on, 1)} | ${num(row.roundTrips.naive, 1)} |`,

@@ -14,6 +14,9 @@ export const REPORT = process.env.BENCH_REPORT ?? 'docs/BENCHMARKS.md';
 /** `--quick` (BENCH_QUICK=1): fewer, shorter rounds, for development; its report goes to a scratch file. */
 export const QUICK = process.env.BENCH_QUICK === '1';
 
+/** CPU profiles (--cpu-prof runs): on unless BENCH_PROFILE=0 (the orchestrator profiles the primary runtime only). */
+export const PROFILE = process.env.BENCH_PROFILE !== '0';
+
 /** A duration or count that `--quick` shrinks. */
 export function scaled(full: number, quick: number): number {
   return QUICK ? quick : full;

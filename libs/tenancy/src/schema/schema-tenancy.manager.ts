@@ -125,7 +125,10 @@ export class SchemaTenancyManager {
       const [reference, ...rest] = tenants;
       await this.syncTenant(reference);
       finish(reference);
-      const fingerprints = await catalogFingerprints(this.dataSource, tenants.map((id) => this.schemaOf(id)));
+      const fingerprints = await catalogFingerprints(
+        this.dataSource,
+        tenants.map((id) => this.schemaOf(id)),
+      );
       const expected = fingerprints.get(this.schemaOf(reference));
       pending = [];
       for (const tenantId of rest) {
