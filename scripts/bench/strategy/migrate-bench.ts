@@ -28,8 +28,8 @@ async function main(): Promise<void> {
     entities: [Organization, Project, Product],
     poolSize: 5,
   });
-  enableSchemaTenancy(ds, CONFIG);
   await ds.initialize();
+  enableSchemaTenancy(ds, CONFIG);
   await ds.synchronize();
   const manager = new SchemaTenancyManager(ds, CONFIG);
   try {
