@@ -10,8 +10,8 @@ import type { StrategyResult, StrategyRow } from './strategy-report.js';
  * Row strategy vs schema strategy per request, and how both scale with the
  * number of tenants: 10 to 10,000 tenants with a fixed 20 rows each (row: one
  * shared table grows; schema: one schema per tenant, up to SCHEMA_MAX here;
- * the 10,000-schema run is migrate-bench). Per-request cost and process
- * memory should stay flat as tenants grow.
+ * the 10,000-schema run and its memory are migrate-bench). Per-request cost
+ * should stay flat as tenants grow.
  */
 const SCALES = QUICK ? [10, 100] : [10, 100, 1000, 10000];
 const SCHEMA_MAX = scaled(1000, 100);
@@ -58,63 +58,73 @@ async function measure(ds: DataSource, tenants: number): Promise<{ micros: numbe
   return { micros: median(times), cpuMicros: (used.user + used.system) / CALLS };
 }
 
+const ENTITIES = [Organization, Project, Product];
+
+/** One database per strategy and scale, all seeded first: the rounds then interleave every cell, so drift hits all alike. */
+async function rowDatabase(adminUrl: string, tenants: number): Promise<DataSource> {
+  const ds = await new DataSource({
+    type: 'postgres',
+    url: await freshDatabase(adminUrl, `tenancy_bench_row_${tenants}`),
+    entities: ENTITIES,
+    synchronize: true,
+    poolSize: 2,
+  }).initialize();
+  await seedRowTenants(ds, 0, tenants);
+  return ds;
+}
+
+async function schemaDatabase(adminUrl: string, tenants: number): Promise<DataSource> {
+  const ds = await new DataSource({
+    type: 'postgres',
+    url: await freshDatabase(adminUrl, `tenancy_bench_schema_${tenants}`),
+    entities: ENTITIES,
+    poolSize: 2,
+  }).initialize();
+  enableSchemaTenancy(ds, CONFIG);
+  await ds.synchronize();
+  const schemas = new SchemaTenancyManager(ds, CONFIG);
+  for (let i = 0; i < tenants; i++) {
+    await schemas.createTenantSchema(tenantId(i));
+    await seedTenant(ds, tenantId(i));
+  }
+  return ds;
+}
+
 async function main(): Promise<void> {
   const server = await startPostgres();
-  const entities = [Organization, Project, Product];
-  const row = await new DataSource({
-    type: 'postgres',
-    url: await freshDatabase(server.url, 'tenancy_bench_row'),
-    entities,
-    synchronize: true,
-    poolSize: 5,
-  }).initialize();
-  const schema = await new DataSource({
-    type: 'postgres',
-    url: await freshDatabase(server.url, 'tenancy_bench_schema'),
-    entities,
-    poolSize: 5,
-  }).initialize();
-  enableSchemaTenancy(schema, CONFIG);
-  await schema.synchronize();
-  const schemas = new SchemaTenancyManager(schema, CONFIG);
-  const rows: StrategyRow[] = [];
-  let seeded = 0;
+  const cells: Array<{ mode: 'row' | 'schema'; tenants: number; ds: DataSource; wall: number[]; cpu: number[] }> = [];
   try {
-    for (const scale of SCALES) {
-      await seedRowTenants(row, seeded, scale);
-      const withSchema = scale <= SCHEMA_MAX;
-      for (; seeded < scale; seeded++) {
-        if (!withSchema) continue;
-        await schemas.createTenantSchema(tenantId(seeded));
-        await seedTenant(schema, tenantId(seeded));
-      }
-      const modes = withSchema ? (['row', 'schema'] as const) : (['row'] as const);
-      const samples = { row: [] as number[], schema: [] as number[], rowCpu: [] as number[], schemaCpu: [] as number[] };
-      for (let round = 0; round < 3; round++) {
-        for (const mode of round % 2 ? [...modes].reverse() : modes) {
-          const result = await measure(mode === 'row' ? row : schema, scale);
-          samples[mode].push(result.micros);
-          samples[`${mode}Cpu`].push(result.cpuMicros);
-        }
-      }
-      global.gc?.();
-      const entry: StrategyRow = {
-        tenants: scale,
-        row: { micros: median(samples.row), cpuMicros: median(samples.rowCpu) },
-        schema: withSchema ? { micros: median(samples.schema), cpuMicros: median(samples.schemaCpu) } : undefined,
-        rssMiB: process.memoryUsage().rss / 2 ** 20,
-        indexDepth: await btreeDepth(row),
-      };
-      rows.push(entry);
-      console.log(JSON.stringify(entry));
+    for (const tenants of SCALES) {
+      cells.push({ mode: 'row', tenants, ds: await rowDatabase(server.url, tenants), wall: [], cpu: [] });
+      if (tenants <= SCHEMA_MAX) cells.push({ mode: 'schema', tenants, ds: await schemaDatabase(server.url, tenants), wall: [], cpu: [] });
+      console.log(`seeded ${tenants} tenants`);
     }
+    for (let round = 0; round < 3; round++) {
+      for (const cell of round % 2 ? [...cells].reverse() : cells) {
+        const result = await measure(cell.ds, cell.tenants);
+        cell.wall.push(result.micros);
+        cell.cpu.push(result.cpuMicros);
+      }
+    }
+    const timing = (cell: (typeof cells)[number] | undefined) =>
+      cell ? { micros: median(cell.wall), cpuMicros: median(cell.cpu) } : undefined;
+    const rows: StrategyRow[] = [];
+    for (const tenants of SCALES) {
+      const row = cells.find((cell) => cell.mode === 'row' && cell.tenants === tenants)!;
+      rows.push({
+        tenants,
+        row: timing(row)!,
+        schema: timing(cells.find((cell) => cell.mode === 'schema' && cell.tenants === tenants)),
+        indexDepth: await btreeDepth(row.ds),
+      });
+      console.log(JSON.stringify(rows.at(-1)));
+    }
+    const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS }, rows };
+    await saveResult(result);
   } finally {
-    await row.destroy();
-    await schema.destroy();
+    for (const cell of cells) await cell.ds.destroy();
     await server.stop();
   }
-  const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS }, rows };
-  await saveResult(result);
 }
 
 /** Levels of the row strategy's tenant_id index (pageinspect's metapage), when the server has that extension. */
@@ -123,10 +133,11 @@ async function btreeDepth(ds: DataSource): Promise<number | undefined> {
     await ds.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
     const [index] = (await ds.query(
       `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] WHERE t.relname = 'products' AND a.attname = 'tenant_id' LIMIT 1`,
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] WHERE t.relname = 'products' AND a.attname = 'tenant_id'
+       ORDER BY i.indnatts LIMIT 1`,
     )) as Array<{ name: string }>;
     if (!index) return undefined;
-    const [meta] = (await ds.query('SELECT level FROM bt_metap($1)', [index.name])) as Array<{ level: number }>;
+    const [meta] = (await ds.query('SELECT level FROM bt_metap(quote_ident($1))', [index.name])) as Array<{ level: number }>;
     return meta.level + 1;
   } catch {
     return undefined;

@@ -12,7 +12,6 @@ export interface StrategyRow {
   tenants: number;
   row: Timing;
   schema?: Timing;
-  rssMiB: number;
   /** Levels of the row strategy's tenant_id btree, when measurable. */
   indexDepth?: number;
 }
@@ -51,20 +50,21 @@ export function renderStrategy(results: Array<RuntimeResult<StrategyResult>>): s
   const scales = primary.result.rows.map((row) => row.tenants);
   const cell = (r: RuntimeResult<StrategyResult>, tenants: number) => {
     const row = r.result.rows.find((x) => x.tenants === tenants);
-    if (!row) return '- | - | - | -';
-    return `${us(row.row)} | ${us(row.schema)} | ${row.schema ? (row.schema.micros / row.row.micros).toFixed(3) : '-'} | ${row.rssMiB.toFixed(0)}`;
+    if (!row) return '- | - | -';
+    return `${us(row.row)} | ${us(row.schema)} | ${row.schema ? (row.schema.micros / row.row.micros).toFixed(3) : '-'}`;
   };
   return `## Row vs schema strategy, and scale with the number of tenants
 
 Command: \`npm run bench\` (this section: \`node --expose-gc dist/scripts/bench/strategy/strategy-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
 One "request" = inside \`runWithTenant\` for a random tenant: find one product by sku, then list the tenant's ${setup.rows}
 products (PostgreSQL, pool of 5, sequential). Median wall µs per request (client CPU µs in brackets) over ${setup.calls}
-requests, median of 3 rounds, modes interleaved; RSS of the benchmark process after the round. Tenants have a fixed
-${setup.rows} rows each; the row strategy shares one table, the schema strategy has one schema per tenant (measured here up
-to 1,000 schemas; the 10,000-schema run is the provisioning section).
+requests, median of 3 rounds. Every strategy and scale has its own database, all seeded before the first round, and
+each round measures every cell (order alternating), so that drift on a shared machine hits all cells alike. Tenants
+have a fixed ${setup.rows} rows each; the row strategy shares one table, the schema strategy has one schema per tenant
+(measured here up to 1,000 schemas; 10,000 schemas and memory: the provisioning section).
 
-| tenants | ${results.map((r) => `${r.runtime}: row µs (CPU) | schema µs (CPU) | schema / row | RSS MiB`).join(' | ')} |
-|---|${results.map(() => '---|---|---|---|').join('')}
+| tenants | ${results.map((r) => `${r.runtime}: row µs (CPU) | schema µs (CPU) | schema / row`).join(' | ')} |
+|---|${results.map(() => '---|---|---|').join('')}
 ${scales.map((tenants) => `| ${tenants} | ${results.map((r) => cell(r, tenants)).join(' | ')} |`).join('\n')}
 
 ${results.map(flatness).join('\n\n')}`;
