@@ -124,34 +124,34 @@ const cls = () =>
   {
     // Reading the claims without checking signature, algorithm, exp, iss or aud: what a hand-rolled "decode" does.
     protection: 'jwt-verify',
-    file: 'libs/tenancy/src/http/resolvers/jwt.resolver.ts',
+    file: 'libs/tenancy/src/transport/resolvers/jwt.resolver.ts',
     find: '({ payload } = await jwtVerify(token, this.key.key, this.verifyOptions));',
     replace: "payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as JWTPayload;",
   },
   {
     // The header obeyed even when the verified token does not grant that tenant.
     protection: 'token-grant',
-    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    file: 'libs/tenancy/src/transport/tenant-access.service.ts',
     find: "if (resolved.outsideGrant) throw tenantForbidden('the credentials do not grant it');",
     replace: '',
   },
   {
     protection: 'bypass-authorisation',
-    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    file: 'libs/tenancy/src/transport/tenant-access.service.ts',
     find: 'if (!canBypass || (await canBypass(ctx)) !== true) throw bypassForbidden();',
     replace: 'void ctx;',
   },
   {
     // validateTenant never consulted: any well-formed id is a tenant.
     protection: 'tenant-validation',
-    file: 'libs/tenancy/src/http/tenant-access.service.ts',
+    file: 'libs/tenancy/src/transport/tenant-access.service.ts',
     find: 'if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();',
     replace: '',
   },
   {
     // Two sources naming different tenants: the last one silently wins.
     protection: 'source-conflict',
-    file: 'libs/tenancy/src/http/tenant-resolution.ts',
+    file: 'libs/tenancy/src/transport/tenant-resolution.ts',
     find: "if (tenantId !== undefined && id !== tenantId) throw tenantForbidden('the request names more than one tenant');",
     replace: '',
   },
@@ -159,7 +159,7 @@ const cls = () =>
     // The guard writes the tenant into whatever CLS store is active, even one left over from the
     // previous request on the same connection, instead of a store of the request's own.
     protection: 'request-context',
-    file: 'libs/tenancy/src/http/request-context.ts',
+    file: 'libs/tenancy/src/transport/request-context.ts',
     find: 'const owner: unknown = store[CLS_REQ];',
     replace: 'return store;',
   },
@@ -253,7 +253,7 @@ const cls = () =>
   {
     // Requests start in whatever context the previous request left on the kept-alive connection.
     protection: 'request-starts-clean',
-    file: 'libs/tenancy/src/http/fresh-request-context.ts',
+    file: 'libs/tenancy/src/transport/fresh-request-context.ts',
     find: '  for (const event of REQUEST_EVENTS) server.prependListener(event, enterFreshStore);',
     replace: '  void enterFreshStore;',
   },
@@ -261,14 +261,14 @@ const cls = () =>
   {
     // The cache key of the old validator: the subject when there is one, else one key for every caller.
     protection: 'validation-cache-key',
-    file: 'libs/tenancy/src/http/tenant-validator.ts',
+    file: 'libs/tenancy/src/transport/tenant-validator.ts',
     find: "if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;",
     replace: 'if (caller === undefined) return undefined;',
   },
   {
     // The handler called inside the tenant's store, its Observable subscribed (and its stream read) outside it.
     protection: 'observable-context',
-    file: 'libs/tenancy/src/http/observable-context.ts',
+    file: 'libs/tenancy/src/transport/observable-context.ts',
     find: '  const cls = ClsServiceManager.getClsService();\n  return new Observable<T>((subscriber) =>',
     replace:
       '  const cls = ClsServiceManager.getClsService();\n  if (cls) return cls.runWith(store, source);\n  return new Observable<T>((subscriber) =>',
@@ -308,7 +308,7 @@ const cls = () =>
   {
     // Header names that differ only in case: the last one silently wins.
     protection: 'message-header-conflict',
-    file: 'libs/tenancy/src/http/message-tenant-request.ts',
+    file: 'libs/tenancy/src/transport/message-tenant-request.ts',
     find: 'lower.set(key.toLowerCase(), [...(lower.get(key.toLowerCase()) ?? []), value]);',
     replace: 'lower.set(key.toLowerCase(), [value]);',
   },

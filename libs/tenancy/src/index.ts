@@ -1,15 +1,15 @@
 // The public API: applications, the demo and outside test suites import only from here.
-export { TenancyModule } from './tenancy.module.js';
+export { TenancyModule } from './nest/tenancy.module.js';
 export type {
   ResolvedTenancyOptions,
   TenancyModuleExtras,
   TenancyModuleOptions,
   TenancySchemaOptions,
   TenancyStrategy,
-} from './tenancy-options.interface.js';
+} from './nest/tenancy-options.interface.js';
 export { TENANCY_OPTIONS, TENANT_QUERY_PARAMETER } from './constants.js';
 
-export { TenantContext } from './context/tenant-context.js';
+export { TenantContext } from './nest/tenant-context.js';
 export {
   bypassTenantFilter,
   clearCurrentTenant,
@@ -37,20 +37,20 @@ export type { OnMissingTenant } from './typeorm/tenancy-data-source.registry.js'
 export { addTenantColumn, dropTenantColumn, type AddTenantColumnOptions } from './typeorm/add-tenant-column.migration.js';
 
 // Request pipeline: resolvers, guard, interceptor, decorators, error mapping (HTTP, microservices, WebSockets).
-export { TenantGuard } from './http/tenant.guard.js';
-export { TenantInterceptor } from './http/tenant.interceptor.js';
-export { TenancyExceptionFilter } from './http/tenancy-exception.filter.js';
-export { tenantErrorBody, type TenantErrorBody } from './http/tenant-error-body.js';
-export { unavailableErrorBody, type UnavailableErrorBody } from './http/unavailable-error-body.js';
-export { TenantAccessService } from './http/tenant-access.service.js';
-export type { TenantDecision } from './http/tenant-decision.js';
-export { TenantValidator } from './http/tenant-validator.js';
-export { BypassTenant } from './http/bypass-tenant.decorator.js';
-export { TenantOptional } from './http/tenant-optional.decorator.js';
-export { CurrentTenant } from './http/current-tenant.decorator.js';
-export type { TenantRouteMode } from './http/tenant-route-mode.js';
-export type { TenantRequest, TenantTransport } from './http/tenant-request.js';
-export type { TenantPrincipal, TenantResolution, TenantResolver } from './http/tenant-resolver.interface.js';
+export { TenantGuard } from './transport/tenant.guard.js';
+export { TenantInterceptor } from './transport/tenant.interceptor.js';
+export { TenancyExceptionFilter } from './transport/tenancy-exception.filter.js';
+export { tenantErrorBody, type TenantErrorBody } from './transport/tenant-error-body.js';
+export { unavailableErrorBody, type UnavailableErrorBody } from './transport/unavailable-error-body.js';
+export { TenantAccessService } from './transport/tenant-access.service.js';
+export type { TenantDecision } from './transport/tenant-decision.js';
+export { TenantValidator } from './transport/tenant-validator.js';
+export { BypassTenant } from './transport/bypass-tenant.decorator.js';
+export { TenantOptional } from './transport/tenant-optional.decorator.js';
+export { CurrentTenant } from './transport/current-tenant.decorator.js';
+export type { TenantRouteMode } from './transport/tenant-route-mode.js';
+export type { TenantRequest, TenantTransport } from './transport/tenant-request.js';
+export type { TenantPrincipal, TenantResolution, TenantResolver } from './transport/tenant-resolver.interface.js';
 export type {
   CanBypassFn,
   TenantBypassContext,
@@ -58,14 +58,14 @@ export type {
   TenantValidationCacheOptions,
   TenantValidationContext,
   ValidateTenantFn,
-} from './http/tenancy-http-options.js';
-export { HeaderTenantResolver, type HeaderTenantResolverOptions } from './http/resolvers/header.resolver.js';
-export { JwtTenantResolver, type JwtTenantResolverOptions } from './http/resolvers/jwt.resolver.js';
-export type { JwtKeyOptions } from './http/resolvers/jwt-key.js';
-export { SubdomainTenantResolver, type SubdomainTenantResolverOptions } from './http/resolvers/subdomain.resolver.js';
-export { PathTenantResolver, type PathTenantResolverOptions } from './http/resolvers/path.resolver.js';
-export { PayloadTenantResolver, type PayloadTenantResolverOptions } from './http/resolvers/payload.resolver.js';
-export { CustomTenantResolver, type TenantResolverFn } from './http/resolvers/custom.resolver.js';
+} from './transport/tenancy-http-options.js';
+export { HeaderTenantResolver, type HeaderTenantResolverOptions } from './transport/resolvers/header.resolver.js';
+export { JwtTenantResolver, type JwtTenantResolverOptions } from './transport/resolvers/jwt.resolver.js';
+export type { JwtKeyOptions } from './transport/resolvers/jwt-key.js';
+export { SubdomainTenantResolver, type SubdomainTenantResolverOptions } from './transport/resolvers/subdomain.resolver.js';
+export { PathTenantResolver, type PathTenantResolverOptions } from './transport/resolvers/path.resolver.js';
+export { PayloadTenantResolver, type PayloadTenantResolverOptions } from './transport/resolvers/payload.resolver.js';
+export { CustomTenantResolver, type TenantResolverFn } from './transport/resolvers/custom.resolver.js';
 
 // Row-Level Security (rls: true): policies, migration helpers, the session hook.
 export { installTenantRls } from './rls/install-tenant-rls.js';
@@ -77,7 +77,7 @@ export { generateTenantRlsMigration, type TenantRlsMigrationOptions } from './rl
 export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-settings.js';
 export { TenantRlsError, type TenantRlsErrorCode } from './rls/tenant-rls.error.js';
 
-export { SchemaTenancyService } from './schema/schema-tenancy.service.js';
+export { SchemaTenancyService } from './nest/schema-tenancy.service.js';
 export {
   SchemaTenancyManager,
   type MigrateAllOptions,

@@ -11,12 +11,19 @@ export interface TenantContextConfig {
   audit: TenantAuditSink;
   /** `true`: a failing audit sink is logged and the bypass runs anyway. Default `false`: the bypass is refused. */
   allowUnauditedBypass: boolean;
+  /**
+   * Extra audit details of every bypass. On Citus a query without the tenant
+   * filter cannot be routed to one shard and runs on every node; the Citus
+   * layer sets `{ routing: 'all-shards' }` so such reads are easy to find.
+   */
+  bypassDetails: Readonly<Record<string, unknown>> | undefined;
 }
 
 const config: TenantContextConfig = {
   tenantIdPattern: DEFAULT_TENANT_ID_PATTERN,
   audit: new LoggerAuditSink(),
   allowUnauditedBypass: false,
+  bypassDetails: undefined,
 };
 
 export function tenantContextConfig(): Readonly<TenantContextConfig> {

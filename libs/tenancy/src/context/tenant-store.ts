@@ -4,7 +4,6 @@ import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { recordAudit } from './tenant-audit.js';
 import { tenantContextConfig } from './tenant-context.config.js';
 import { assertValidTenantId } from './tenant-id.js';
-import { withBypassRouting } from '../citus/citus-routing.js';
 
 export interface BypassOptions {
   /** Why the filter is bypassed; written to the audit sink. */
@@ -76,13 +75,13 @@ export function runWithTenant<T>(tenantId: string, fn: () => T): T {
 }
 
 function auditBypass(options: BypassOptions): Promise<void> | undefined {
-  const { audit, allowUnauditedBypass } = tenantContextConfig();
+  const { audit, allowUnauditedBypass, bypassDetails } = tenantContextConfig();
   const event = {
     type: 'tenancy.bypass' as const,
     tenantId: getCurrentTenant(),
     reason: options.reason,
     at: new Date(),
-    details: withBypassRouting(options.details),
+    details: bypassDetails ? { ...options.details, ...bypassDetails } : options.details,
   };
   return recordAudit(audit, event, allowUnauditedBypass);
 }

@@ -3,7 +3,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
 import { refuseExplainInTenant } from './explain-guard.js';
-import type { PgModule, PgQueryClass } from './pg-internals.js';
+import type { PgModule, PgQueryClass } from '../typeorm/pg-internals.js';
 import { assertPartitionsProtected } from './rls-partitions.check.js';
 import { hookQueryRunner } from './rls-query-runner.hook.js';
 import { syncTenantRls, syncTenantRlsAfterSchemaSync } from './sync-tenant-rls.js';

@@ -1,4 +1,4 @@
-import type { PgClient, PgQueryClass } from './pg-internals.js';
+import type { PgClient, PgQueryClass } from '../typeorm/pg-internals.js';
 import type { RlsSetting } from './rls-session.js';
 import { sessionIdle } from './session-state.js';
 import { tenantPrefixedQueryClass } from './tenant-prefixed-query.js';

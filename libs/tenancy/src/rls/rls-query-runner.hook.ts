@@ -1,8 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { hookPgClient, markParameters } from './rls-client.hook.js';
 import { endMigrationBypass, migrationBypassOf } from './migration-bypass.js';
-import type { PgQueryClass } from './pg-internals.js';
-import type { PostgresRunnerInternals } from './postgres-runner-internals.js';
+import type { PgQueryClass } from '../typeorm/pg-internals.js';
+import type { PostgresRunnerInternals } from '../typeorm/postgres-runner-internals.js';
 import { CLEARED_SETTING, currentRlsSetting, type RlsSetting } from './rls-session.js';
 import { hookRlsStream } from './rls-stream.hook.js';
 import { isTransactionControl } from './session-state.js';

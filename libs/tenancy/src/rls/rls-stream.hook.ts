@@ -1,4 +1,4 @@
-import { inExplicitTransaction, type PostgresRunnerInternals } from './postgres-runner-internals.js';
+import { inExplicitTransaction, type PostgresRunnerInternals } from '../typeorm/postgres-runner-internals.js';
 import { CLEARED_SETTING, SET_RLS_SQL, setRlsSqlLiteral, setRlsValues, type RlsSetting } from './rls-session.js';
 import { sessionIdle } from './session-state.js';
 import { quoteLiteral } from './sql-literal.js';

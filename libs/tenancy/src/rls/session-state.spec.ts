@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PgClient } from './pg-internals.js';
+import type { PgClient } from '../typeorm/pg-internals.js';
 import { isTransactionControl, sessionIdle } from './session-state.js';
 
 describe('isTransactionControl: statements sent without the setting', () => {

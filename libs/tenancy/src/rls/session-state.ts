@@ -1,4 +1,4 @@
-import type { PgClient } from './pg-internals.js';
+import type { PgClient } from '../typeorm/pg-internals.js';
 
 /**
  * A statement that is nothing but one transaction-control command: it reads

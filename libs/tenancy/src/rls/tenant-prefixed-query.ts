@@ -1,4 +1,4 @@
-import type { PgConnection, PgQuery, PgQueryClass } from './pg-internals.js';
+import type { PgConnection, PgQuery, PgQueryClass } from '../typeorm/pg-internals.js';
 import { SET_RLS_SQL, setRlsSqlLiteral, setRlsValues, type RlsSetting } from './rls-session.js';
 import { quoteLiteral } from './sql-literal.js';
 

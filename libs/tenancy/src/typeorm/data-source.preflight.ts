@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import type { PgModule } from '../rls/pg-internals.js';
+import type { PgModule } from './pg-internals.js';
 import { assertTenantCanary } from './bind-canary.js';
 import { onMetadataBuilt } from './install-tenancy-patches.js';
 import { patchesOf } from './patch-marks.js';

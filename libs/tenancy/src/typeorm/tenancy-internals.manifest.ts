@@ -4,7 +4,7 @@
  * each one on the DataSource being protected, so that a TypeORM or pg version
  * (or copy) without them refuses to start instead of running unfiltered.
  * The typed views of these members are in query-builder-internals.ts,
- * rls/pg-internals.ts and rls/postgres-runner-internals.ts: keep them in step.
+ * pg-internals.ts and postgres-runner-internals.ts: keep them in step.
  */
 export type MemberShape = 'method' | 'getter' | 'property';
 

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { TenantRequest } from './tenant-request.js';
-import type { TenantPrincipal } from './tenant-resolver.interface.js';
+import type { TenantPrincipal, TenantResolver } from './tenant-resolver.interface.js';
 
 export interface TenantValidationContext {
   request: TenantRequest;
@@ -43,4 +43,30 @@ export interface TenantValidationCacheOptions {
    * those callers apart.
    */
   key?: TenantValidationCacheKeyFn;
+}
+
+/** The request-pipeline options of TenancyModule (part of TenancyModuleOptions). */
+export interface TenancyHttpOptions {
+  /** Sources of the request's tenant, run in order. Default `[new HeaderTenantResolver()]` (`x-tenant-id`). */
+  resolvers?: TenantResolver[];
+  /** Exists, active, and the caller may use it. `false` answers 404 TENANT_UNKNOWN; answers are cached (`validationCache`). */
+  validateTenant?: ValidateTenantFn;
+  /**
+   * Cache of validateTenant answers. Default `{ ttl: 30_000, max: 1000 }`, keyed per tenant and verified token
+   * subject only (other callers are not cached); `key` names the caller yourself; `false` disables.
+   */
+  validationCache?: TenantValidationCacheOptions | false;
+  /** Whether a `@BypassTenant()` route may run for this caller. Without it, such routes always answer 403. */
+  canBypass?: CanBypassFn;
+  /** `true` (default): TenantGuard and TenantInterceptor apply globally. `false`: apply them (or subclasses) yourself. */
+  globalGuard?: boolean;
+}
+
+/** The request-pipeline options after defaults and validation: what the transport providers read. */
+export interface ResolvedTenancyHttpOptions {
+  resolvers: readonly TenantResolver[];
+  validateTenant: ValidateTenantFn | undefined;
+  validationCache: Required<Pick<TenantValidationCacheOptions, 'ttl' | 'max'>> & Pick<TenantValidationCacheOptions, 'key'>;
+  canBypass: CanBypassFn | undefined;
+  globalGuard: boolean;
 }

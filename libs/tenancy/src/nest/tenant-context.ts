@@ -8,7 +8,7 @@ import {
   runWithTenant,
   setCurrentTenant,
   type BypassOptions,
-} from './tenant-store.js';
+} from '../context/tenant-store.js';
 
 /** The tenant context as an injectable singleton; state lives in CLS. */
 @Injectable()

@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { TENANCY_OPTIONS } from './constants.js';
-import { LoggerAuditSink } from './context/tenant-audit.js';
-import { configureTenantContext } from './context/tenant-context.config.js';
-import { warnIfTenantsUnvalidated } from './http/tenant-validation.warning.js';
+import { TENANCY_OPTIONS } from '../constants.js';
+import { LoggerAuditSink } from '../context/tenant-audit.js';
+import { configureTenantContext } from '../context/tenant-context.config.js';
+import { warnIfTenantsUnvalidated } from '../transport/tenant-validation.warning.js';
 import { TENANCY_MODULE_OPTIONS } from './tenancy.module-definition.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';

@@ -5,7 +5,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
 import { TenantBusyError } from '../errors/tenant-busy.error.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { tenantErrorBody, type TenantErrorBody } from './tenant-error-body.js';
 import { unavailableErrorBody } from './unavailable-error-body.js';
 
@@ -28,7 +28,7 @@ export class TenancyExceptionFilter implements ExceptionFilter<HandledError> {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(TENANCY_OPTIONS) options: ResolvedTenancyOptions,
+    @Inject(TENANCY_OPTIONS) options: ResolvedTenancyHttpOptions,
   ) {
     this.credentialOnly = options.resolvers.every((resolver) => resolver.verifiesCredential === true);
   }

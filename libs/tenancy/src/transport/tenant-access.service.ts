@@ -1,7 +1,7 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { TENANCY_OPTIONS } from '../constants.js';
 import { recordBypassAudit } from '../context/tenant-store.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { bypassAuditDetails } from './bypass-audit.js';
 import { bypassForbidden, tenantForbidden, tenantRequired, tenantUnknown } from './tenant-access.errors.js';
 import type { TenantDecision } from './tenant-decision.js';
@@ -19,7 +19,7 @@ import { TenantValidator } from './tenant-validator.js';
 @Injectable()
 export class TenantAccessService {
   constructor(
-    @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions,
+    @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyHttpOptions,
     private readonly validator: TenantValidator,
   ) {}
 

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { resolveTenancyOptions } from '../tenancy-options.validator.js';
-import type { TenancyModuleOptions } from '../tenancy-options.interface.js';
-import type { TenantValidationContext } from './tenancy-http-options.js';
+import { resolveHttpOptions } from './tenancy-http-options.validator.js';
+import type { TenancyHttpOptions, TenantValidationContext } from './tenancy-http-options.js';
 import type { TenantRequest } from './tenant-request.js';
 import { TenantValidator } from './tenant-validator.js';
 
@@ -10,9 +9,9 @@ const request = { transport: 'http', header: () => undefined, params: {}, route:
 const alice: TenantValidationContext = { request, principal: { subject: 'alice', claims: { iss: 'idp' } } };
 const verified = { principalVerified: true };
 
-function validator(options: TenancyModuleOptions, answer: (tenantId: string) => boolean | Promise<boolean> = () => true) {
+function validator(options: TenancyHttpOptions, answer: (tenantId: string) => boolean | Promise<boolean> = () => true) {
   const calls: string[] = [];
-  const resolved = resolveTenancyOptions({
+  const resolved = resolveHttpOptions({
     validateTenant: (tenantId) => (calls.push(tenantId), answer(tenantId)),
     ...options,
   });

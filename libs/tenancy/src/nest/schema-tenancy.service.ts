@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
-import { TenancyDataSourceBinder } from '../typeorm/tenancy-data-source.binder.js';
-import { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllResult } from './schema-tenancy.manager.js';
-import type { TenantExport } from './tenant-export.js';
+import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
+import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
+import { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllResult } from '../schema/schema-tenancy.manager.js';
+import type { TenantExport } from '../schema/tenant-export.js';
 
 /** The schema strategy's provisioning API (see SchemaTenancyManager). */
 @Injectable()

@@ -4,15 +4,15 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
-import { ensureTenantSubscriber, installTenancyPatches } from './install-tenancy-patches.js';
+import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
+import { ensureTenantSubscriber, installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
 import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
-import { registerDataSourceTenancy } from './tenancy-data-source.registry.js';
+import { registerDataSourceTenancy } from '../typeorm/tenancy-data-source.registry.js';
 import { assertCitusKeys } from '../citus/citus-keys.installer.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
-import { preflightDataSource } from './data-source.preflight.js';
+import { preflightDataSource } from '../typeorm/data-source.preflight.js';
 import { checkTenantConcurrencyFits } from '../concurrency/tenant-concurrency.options.js';
-import { bindTenantConcurrency } from './tenant-concurrency.patch.js';
+import { bindTenantConcurrency } from '../typeorm/tenant-concurrency.patch.js';
 import { findUnreachableDataSource } from './unreachable-data-source.js';
 
 /**

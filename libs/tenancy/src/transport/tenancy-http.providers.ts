@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TENANCY_OPTIONS } from '../constants.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { FreshRequestContext } from './fresh-request-context.js';
 import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
 import { TenantAccessService } from './tenant-access.service.js';
@@ -25,12 +25,12 @@ export const TENANCY_HTTP_PROVIDERS: Provider[] = [
   {
     provide: APP_GUARD,
     inject: [TENANCY_OPTIONS, TenantGuard],
-    useFactory: (options: ResolvedTenancyOptions, guard: TenantGuard) => (options.globalGuard ? guard : null),
+    useFactory: (options: ResolvedTenancyHttpOptions, guard: TenantGuard) => (options.globalGuard ? guard : null),
   },
   {
     provide: APP_INTERCEPTOR,
     inject: [TENANCY_OPTIONS, TenantInterceptor],
-    useFactory: (options: ResolvedTenancyOptions, interceptor: TenantInterceptor) => (options.globalGuard ? interceptor : null),
+    useFactory: (options: ResolvedTenancyHttpOptions, interceptor: TenantInterceptor) => (options.globalGuard ? interceptor : null),
   },
   { provide: APP_FILTER, inject: [TenancyExceptionFilter], useFactory: (filter: TenancyExceptionFilter) => filter },
 ];

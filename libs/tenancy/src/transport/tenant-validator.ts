@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { TENANCY_OPTIONS } from '../constants.js';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import type { TenantValidationContext } from './tenancy-http-options.js';
 
 /** What the validator knows about who asks, beyond the public context. */
@@ -32,7 +32,7 @@ export class TenantValidator {
   /** Per principal object: the key last built for it (see cacheKey). */
   private readonly principalKeys = new WeakMap<object, { tenantId: string; subject: string; issuer: string | null; key: string }>();
 
-  constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions) {
+  constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyHttpOptions) {
     const { ttl, max } = options.validationCache;
     // lru-cache reads ttl 0 as "never expires": a disabled cache is no cache.
     this.cache = ttl > 0 ? new LRUCache({ ttl, max }) : undefined;

@@ -1,8 +1,8 @@
-import { resolveTenantConcurrency } from './concurrency/tenant-concurrency.options.js';
-import { DEFAULT_TENANT_ID_PATTERN } from './constants.js';
-import { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
-import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from './http/tenancy-http-options.validator.js';
-import { assertSchemaNaming } from './schema/tenant-schema-name.js';
+import { resolveTenantConcurrency } from '../concurrency/tenant-concurrency.options.js';
+import { DEFAULT_TENANT_ID_PATTERN } from '../constants.js';
+import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
+import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from '../transport/tenancy-http-options.validator.js';
+import { assertSchemaNaming } from '../schema/tenant-schema-name.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;

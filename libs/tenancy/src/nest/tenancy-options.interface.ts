@@ -1,10 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
-import type { TenantBulkheadOptions } from './concurrency/tenant-bulkhead.js';
-import type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
-import type { TenantAuditSink } from './context/tenant-audit.js';
-import type { CanBypassFn, TenantValidationCacheOptions, ValidateTenantFn } from './http/tenancy-http-options.js';
-import type { TenantResolver } from './http/tenant-resolver.interface.js';
-import type { OnMissingTenant } from './typeorm/tenancy-data-source.registry.js';
+import type { TenantBulkheadOptions } from '../concurrency/tenant-bulkhead.js';
+import type { TenantConcurrencyOptions } from '../concurrency/tenant-concurrency.options.js';
+import type { TenantAuditSink } from '../context/tenant-audit.js';
+import type { ResolvedTenancyHttpOptions, TenancyHttpOptions } from '../transport/tenancy-http-options.js';
+import type { OnMissingTenant } from '../typeorm/tenancy-data-source.registry.js';
 
 export type TenancyStrategy = 'row' | 'schema';
 
@@ -21,7 +20,7 @@ export interface TenancySchemaOptions {
   migrations?: Array<new () => MigrationInterface>;
 }
 
-export interface TenancyModuleOptions {
+export interface TenancyModuleOptions extends TenancyHttpOptions {
   /** `'row'` (default): shared tables filtered by a tenant column. `'schema'`: one PostgreSQL schema per tenant. */
   strategy?: TenancyStrategy;
   /** What a query on a scoped entity does with no tenant and no bypass. Default `'throw'`. */
@@ -49,19 +48,6 @@ export interface TenancyModuleOptions {
    * TENANT_AUDIT_UNAVAILABLE (HTTP 503) and never runs.
    */
   allowUnauditedBypass?: boolean;
-  /** Sources of the request's tenant, run in order. Default `[new HeaderTenantResolver()]` (`x-tenant-id`). */
-  resolvers?: TenantResolver[];
-  /** Exists, active, and the caller may use it. `false` answers 404 TENANT_UNKNOWN; answers are cached (`validationCache`). */
-  validateTenant?: ValidateTenantFn;
-  /**
-   * Cache of validateTenant answers. Default `{ ttl: 30_000, max: 1000 }`, keyed per tenant and verified token
-   * subject only (other callers are not cached); `key` names the caller yourself; `false` disables.
-   */
-  validationCache?: TenantValidationCacheOptions | false;
-  /** Whether a `@BypassTenant()` route may run for this caller. Without it, such routes always answer 403. */
-  canBypass?: CanBypassFn;
-  /** `true` (default): TenantGuard and TenantInterceptor apply globally. `false`: apply them (or subclasses) yourself. */
-  globalGuard?: boolean;
   /**
    * PostgreSQL: the most pooled connections one tenant may hold at once (a
    * bulkhead against the noisy neighbour). Over it, work waits up to
@@ -82,7 +68,7 @@ export interface TenancyModuleExtras {
 }
 
 /** Options after defaults and validation; what the library's providers inject. */
-export interface ResolvedTenancyOptions {
+export interface ResolvedTenancyOptions extends ResolvedTenancyHttpOptions {
   strategy: TenancyStrategy;
   onMissingTenant: OnMissingTenant;
   tenantIdPattern: RegExp;
@@ -93,11 +79,6 @@ export interface ResolvedTenancyOptions {
   citus: boolean;
   audit: TenantAuditSink | undefined;
   allowUnauditedBypass: boolean;
-  resolvers: readonly TenantResolver[];
-  validateTenant: ValidateTenantFn | undefined;
-  validationCache: Required<Pick<TenantValidationCacheOptions, 'ttl' | 'max'>> & Pick<TenantValidationCacheOptions, 'key'>;
-  canBypass: CanBypassFn | undefined;
-  globalGuard: boolean;
   /** Undefined when off. */
   tenantConcurrency: TenantBulkheadOptions | undefined;
 }

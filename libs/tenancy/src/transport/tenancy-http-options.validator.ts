@@ -1,10 +1,14 @@
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { HeaderTenantResolver } from './resolvers/header.resolver.js';
-import type { ResolvedTenancyOptions, TenancyModuleOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions, TenancyHttpOptions } from './tenancy-http-options.js';
 
-type HttpOptionName = (typeof TENANCY_HTTP_OPTION_NAMES)[number];
-
-export const TENANCY_HTTP_OPTION_NAMES = ['resolvers', 'validateTenant', 'validationCache', 'canBypass', 'globalGuard'] as const;
+export const TENANCY_HTTP_OPTION_NAMES = [
+  'resolvers',
+  'validateTenant',
+  'validationCache',
+  'canBypass',
+  'globalGuard',
+] as const satisfies ReadonlyArray<keyof TenancyHttpOptions>;
 
 const DEFAULT_CACHE = { ttl: 30_000, max: 1000, key: undefined };
 
@@ -15,7 +19,7 @@ function optionalFunction(name: string, value: unknown, shape: string): void {
 }
 
 /** Defaults and start-up checks of the request-pipeline options. */
-export function resolveHttpOptions(options: Pick<TenancyModuleOptions, HttpOptionName>): Pick<ResolvedTenancyOptions, HttpOptionName> {
+export function resolveHttpOptions(options: TenancyHttpOptions): ResolvedTenancyHttpOptions {
   const resolvers = options.resolvers ?? [new HeaderTenantResolver()];
   if (!Array.isArray(resolvers) || resolvers.length === 0) {
     throw new TenancyConfigurationError('resolvers', 'must be a non-empty array such as [new HeaderTenantResolver()].');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTenancyOptions } from '../tenancy-options.validator.js';
-import type { TenancyModuleOptions } from '../tenancy-options.interface.js';
-import { HeaderTenantResolver } from './resolvers/header.resolver.js';
+import { resolveTenancyOptions } from './tenancy-options.validator.js';
+import type { TenancyModuleOptions } from './tenancy-options.interface.js';
+import { HeaderTenantResolver } from '../transport/resolvers/header.resolver.js';
 
 const fails = (options: Record<string, unknown>, option: string) =>
   expect(() => resolveTenancyOptions(options as TenancyModuleOptions)).toThrow(`option "${option}"`);

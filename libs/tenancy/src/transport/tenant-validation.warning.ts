@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ResolvedTenancyOptions } from '../tenancy-options.interface.js';
+import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { HeaderTenantResolver } from './resolvers/header.resolver.js';
 import { PathTenantResolver } from './resolvers/path.resolver.js';
 import { PayloadTenantResolver } from './resolvers/payload.resolver.js';
@@ -14,7 +14,7 @@ const CLIENT_CONTROLLED = [HeaderTenantResolver, SubdomainTenantResolver, PathTe
  * served, including ids of tenants that do not exist. Legal for a trusted
  * network, so a warning at start-up rather than an error.
  */
-export function warnIfTenantsUnvalidated(options: ResolvedTenancyOptions, logger = new Logger('TenancyModule')): void {
+export function warnIfTenantsUnvalidated(options: ResolvedTenancyHttpOptions, logger = new Logger('TenancyModule')): void {
   if (options.validateTenant !== undefined) return;
   if (!options.resolvers.every((resolver) => CLIENT_CONTROLLED.some((type) => resolver instanceof type))) return;
   const sources = options.resolvers.map((resolver) => resolver.constructor.name).join(', ');

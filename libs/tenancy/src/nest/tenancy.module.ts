@@ -1,14 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TENANCY_OPTIONS } from './constants.js';
-import { TenantContext } from './context/tenant-context.js';
+import { TENANCY_OPTIONS } from '../constants.js';
+import { TenantContext } from './tenant-context.js';
 import { ConfigurableTenancyModule, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
 import { tenancyOptionsProvider } from './tenancy-options.provider.js';
 import { resolveTenancyOptions } from './tenancy-options.validator.js';
-import { declareCitusKeys } from './citus/citus-keys.installer.js';
-import { declareSchemaTenancy } from './schema/schema-strategy.installer.js';
-import { SchemaTenancyService } from './schema/schema-tenancy.service.js';
-import { TenancyDataSourceBinder } from './typeorm/tenancy-data-source.binder.js';
-import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from './http/tenancy-http.providers.js';
+import { declareCitusKeys } from '../citus/citus-keys.installer.js';
+import { declareSchemaTenancy } from '../schema/schema-strategy.installer.js';
+import { SchemaTenancyService } from './schema-tenancy.service.js';
+import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
+import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenancy-http.providers.js';
 
 /**
  * `TenancyModule.forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`.
