@@ -139,7 +139,9 @@ async function main(): Promise<number> {
       if (code !== 0 || !result) failed++;
       else results.push(result);
     }
-    if (results.length > 0) await writeSection(bench.name, bench.render(results), report);
+    // A run with --schemas N keeps its own section beside the default 1,000-schema one.
+    const section = bench.name === 'migrate' && flags.schemas ? `migrate-${flags.schemas}` : bench.name;
+    if (results.length > 0) await writeSection(section, bench.render(results), report);
   }
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (!only) {

@@ -137,8 +137,8 @@ async function btreeDepth(ds: DataSource): Promise<number | undefined> {
        ORDER BY i.indnatts LIMIT 1`,
     )) as Array<{ name: string }>;
     if (!index) return undefined;
-    const [meta] = (await ds.query('SELECT level FROM bt_metap(quote_ident($1))', [index.name])) as Array<{ level: number }>;
-    return meta.level + 1;
+    const [meta] = (await ds.query('SELECT level FROM bt_metap(quote_ident($1))', [index.name])) as Array<{ level: number | string }>;
+    return Number(meta.level) + 1;
   } catch {
     return undefined;
   }

@@ -57,7 +57,7 @@ export function renderStrategy(results: Array<RuntimeResult<StrategyResult>>): s
 
 Command: \`npm run bench\` (this section: \`node --expose-gc dist/scripts/bench/strategy/strategy-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
 One "request" = inside \`runWithTenant\` for a random tenant: find one product by sku, then list the tenant's ${setup.rows}
-products (PostgreSQL, pool of 5, sequential). Median wall µs per request (client CPU µs in brackets) over ${setup.calls}
+products (PostgreSQL, pool of 2, sequential). Median wall µs per request (client CPU µs in brackets) over ${setup.calls}
 requests, median of 3 rounds. Every strategy and scale has its own database, all seeded before the first round, and
 each round measures every cell (order alternating), so that drift on a shared machine hits all cells alike. Tenants
 have a fixed ${setup.rows} rows each; the row strategy shares one table, the schema strategy has one schema per tenant
