@@ -35,7 +35,7 @@ export function renderResolve(results: Array<RuntimeResult<ResolveResult>>): str
   const { setup } = primary.result;
   return `## Tenant resolution alone (no database)
 
-Command: \`npm run bench\` (this section: \`node dist/scripts/bench/resolve/resolve-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
+Command: \`npm run bench\` (this section: \`node dist/scripts/bench/resolve/resolve-bench.js\`, on the primary runtime only: the HTTP section compares the runtimes). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
 A one-route app (\`GET /ping\`, no database) with \`TenancyModule\` defaults and one resolver, against the same route without
 the library. Server CPU µs per request (the server process's own CPU time), medians of ${setup.rounds} rounds of ${setup.seconds} s,
 ${setup.connections} connections, variants interleaved; "added" is over the plain app on the same adapter in the same run.
