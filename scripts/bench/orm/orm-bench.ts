@@ -14,12 +14,12 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
 /**
  * ORM path: the same operations written by hand (`where: { tenantId }`) and
  * through the library's filter, each mode in its own process, rounds
- * alternating the order; then one `--cpu-prof` run per operation of the
- * library's worker on each dialect, whose self time by bucket says where the
+ * alternating the order; then one `--cpu-prof` run per operation of both
+ * workers on each dialect, whose self time by bucket says where the
  * difference goes. Standalone: `node dist/scripts/bench/orm/orm-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const SETUP = { rounds: scaled(4, 2), seconds: scaled(0.6, 0.3), profileSeconds: scaled(1.5, 0.5) };
+const SETUP = { rounds: scaled(4, 2), seconds: scaled(0.6, 0.3), profileSeconds: scaled(1, 0.5) };
 type Sample = Record<string, { perCpuSecond: number; count: number; from: number; to: number }>;
 
 async function seed(options: DataSourceOptions): Promise<void> {
@@ -57,21 +57,31 @@ async function compare(dialect: string, url: string): Promise<OrmRow[]> {
   });
 }
 
-/** One profiled library worker per operation: self time per operation, by bucket. */
+/** Self µs per operation by bucket, from one `--cpu-prof` worker of `mode` running `op` alone (its timed loop only). */
+async function profiledOp(
+  mode: string,
+  dialect: string,
+  url: string,
+  op: string,
+): Promise<{ count: number; perOp: Record<string, number> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'orm-bench-prof-'));
+  try {
+    const result = await worker(mode, dialect, url, SETUP.profileSeconds, op, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    const { count, from, to } = result[op];
+    const buckets = await profileBuckets(dir, from, to);
+    return { count, perOp: Object.fromEntries([...buckets].map(([name, micros]) => [name, micros / count])) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Per operation, the hand-written worker and the library's, each profiled: the buckets that grow say where the difference goes. */
 async function profile(dialect: string, url: string, ops: string[]): Promise<OrmProfile[]> {
   const profiles: OrmProfile[] = [];
   for (const op of ops) {
-    const dir = await mkdtemp(join(tmpdir(), 'orm-bench-prof-'));
-    try {
-      const result = await worker('tenancy', dialect, url, SETUP.profileSeconds, op, ['--cpu-prof', '--cpu-prof-dir', dir]);
-      const { count, from, to } = result[op];
-      // The timed loop only: start-up, seeding and warm-up are left out.
-      const buckets = await profileBuckets(dir, from, to);
-      const perOp = Object.fromEntries([...buckets].map(([name, micros]) => [name, micros / count]));
-      profiles.push({ dialect, op, count, perOp });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const baseline = await profiledOp('baseline', dialect, url, op);
+    const tenancy = await profiledOp('tenancy', dialect, url, op);
+    profiles.push({ dialect, op, count: tenancy.count, perOp: tenancy.perOp, baselinePerOp: baseline.perOp });
   }
   return profiles;
 }
