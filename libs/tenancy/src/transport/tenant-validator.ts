@@ -30,7 +30,10 @@ const UNVERIFIED: TenantValidationCaller = Object.freeze({ principalVerified: fa
 export class TenantValidator {
   private readonly cache: LRUCache<string, Promise<boolean>> | undefined;
   /** Per principal object: the key last built for it (see cacheKey). */
-  private readonly principalKeys = new WeakMap<object, { tenantId: string; subject: string; issuer: string | null; key: string }>();
+  private readonly principalKeys = new WeakMap<
+    object,
+    { tenantId: string; subject: string | undefined; issuer: string | null; key: string }
+  >();
 
   constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyHttpOptions) {
     const { ttl, max } = options.validationCache;
@@ -79,7 +82,8 @@ export class TenantValidator {
     }
     const principal = ctx.principal;
     const subject = principal?.subject;
-    if (!principal || !caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;
+    if (!principal) return undefined;
+    if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;
     const issuer = typeof principal.claims.iss === 'string' ? principal.claims.iss : null;
     // Compared field by field: a custom resolver may hand out one principal object and change it.
     const known = this.principalKeys.get(principal);
