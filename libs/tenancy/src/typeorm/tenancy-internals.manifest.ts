@@ -128,6 +128,8 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
       property('queryType'),
       property('aliases'),
       property('aliasNamePrefixingEnabled'),
+      // tenant-condition.ts keys its cached conditions by it.
+      property('disableEscaping'),
       property('joinAttributes'),
       method('setMainAlias'),
       method('createAlias'),
