@@ -82,14 +82,13 @@ export class TenantValidator {
     }
     const principal = ctx.principal;
     const subject = principal?.subject;
-    if (!principal) return undefined;
     if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;
-    const issuer = typeof principal.claims.iss === 'string' ? principal.claims.iss : null;
+    const issuer = typeof principal?.claims.iss === 'string' ? principal.claims.iss : null;
     // Compared field by field: a custom resolver may hand out one principal object and change it.
-    const known = this.principalKeys.get(principal);
+    const known = principal && this.principalKeys.get(principal);
     if (known && known.tenantId === tenantId && known.subject === subject && known.issuer === issuer) return known.key;
     const built = JSON.stringify([tenantId, `jwt:${JSON.stringify([issuer, subject])}`]);
-    this.principalKeys.set(principal, { tenantId, subject, issuer, key: built });
+    if (principal) this.principalKeys.set(principal, { tenantId, subject, issuer, key: built });
     return built;
   }
 }
