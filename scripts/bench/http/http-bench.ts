@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../../../support/postgres-server.js';
+import { dropDatabase, startPostgres } from '../../../support/postgres-server.js';
 import { median, PROFILE, saveResult, scaled } from '../support/report.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId, type ServerKind } from './bench-config.js';
 import { TARGET, type HttpResult, type VariantResult } from './http-report.js';
@@ -27,6 +27,7 @@ const SETUP = {
   /** Profiled phases per server, interleaved; each bucket's median is reported (one phase on a shared machine is noisy). */
   profileRepeats: Number(process.env.BENCH_PROFILE_REPEATS ?? scaled(2, 1)),
 };
+const DATABASE = 'tenancy_bench_http';
 const SERVERS: ServerKind[] = ['plain', 'plain-cls', 'tenancy', 'tenancy-guard-cls'];
 
 interface Sample {
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'http-bench-'));
   const configFile = join(scratch, 'load.json');
   try {
-    const databaseUrl = await seedDatabase(postgres.url, 'tenancy_bench_http');
+    const databaseUrl = await seedDatabase(postgres.url, DATABASE);
     const variants = await benchVariants();
     const rows = await measureAll(databaseUrl, variants, configFile);
     for (const row of rows)
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     await saveResult(result);
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    await dropDatabase(postgres.url, DATABASE);
     await postgres.stop();
   }
 }

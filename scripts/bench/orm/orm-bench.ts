@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { freshDatabase, startPostgres } from '../../../support/postgres-server.js';
+import { dropDatabase, freshDatabase, startPostgres } from '../../../support/postgres-server.js';
 import { childJson } from '../support/child-json.js';
 import { profileBuckets } from '../support/cpu-profile.js';
 import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
@@ -20,6 +20,7 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const SETUP = { rounds: scaled(4, 2), seconds: scaled(0.6, 0.3), profileSeconds: scaled(1, 0.5) };
+const DATABASE = `tenancy_bench_orm_${process.versions.node.split('.')[0]}`;
 type Sample = Record<string, { perCpuSecond: number; count: number; from: number; to: number }>;
 
 async function seed(options: DataSourceOptions): Promise<void> {
@@ -92,7 +93,7 @@ async function main() {
   try {
     const sqliteFile = join(dir, 'bench.db');
     await seed(sqliteOptions(sqliteFile));
-    const pgUrl = await freshDatabase(postgres.url, `tenancy_bench_orm_${process.versions.node.split('.')[0]}`);
+    const pgUrl = await freshDatabase(postgres.url, DATABASE);
     await seed({ type: 'postgres', url: pgUrl });
     const rows = [...(await compare('sqlite', sqliteFile)), ...(await compare('postgres', pgUrl))];
     for (const row of rows) console.log(`${row.dialect} ${row.op}: ${row.ratio.toFixed(3)}`);
@@ -102,6 +103,7 @@ async function main() {
     await saveResult(result);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await dropDatabase(postgres.url, DATABASE);
     await postgres.stop();
   }
 }

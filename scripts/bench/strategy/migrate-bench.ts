@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
-import { freshDatabase, startPostgres } from '../../../support/postgres-server.js';
+import { dropDatabase, freshDatabase, startPostgres } from '../../../support/postgres-server.js';
 import { saveResult, scaled } from '../support/report.js';
 import { Organization, Product, Project } from '../schema-data-source.js';
 import type { MigrateResult } from './migrate-report.js';
@@ -87,10 +87,7 @@ async function main(): Promise<void> {
     await saveResult(result);
   } finally {
     await ds.destroy();
-    const admin = new DataSource({ type: 'postgres', url: server.url });
-    await admin.initialize();
-    await admin.query('DROP DATABASE IF EXISTS tenancy_bench_migrate WITH (FORCE)');
-    await admin.destroy();
+    await dropDatabase(server.url, 'tenancy_bench_migrate');
     await server.stop();
   }
 }

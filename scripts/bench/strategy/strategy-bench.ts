@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
-import { freshDatabase, startPostgres } from '../../../support/postgres-server.js';
+import { dropDatabase, freshDatabase, startPostgres } from '../../../support/postgres-server.js';
 import { median, QUICK, saveResult, scaled } from '../support/report.js';
 import { Organization, Product, Project } from '../schema-data-source.js';
 import type { StrategyResult, StrategyRow } from './strategy-report.js';
@@ -122,7 +122,10 @@ async function main(): Promise<void> {
     const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS }, rows };
     await saveResult(result);
   } finally {
-    for (const cell of cells) await cell.ds.destroy();
+    for (const cell of cells) {
+      await cell.ds.destroy();
+      await dropDatabase(server.url, `tenancy_bench_${cell.mode}_${cell.tenants}`);
+    }
     await server.stop();
   }
 }
