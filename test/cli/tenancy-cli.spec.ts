@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../demo/support/ensure-built.js';
 import { runNode } from '../demo/support/run-node.js';
+import { onCitus } from '../support/citus.js';
 import { createTestDatabase, dropTestDatabase, postgresUrl } from '../support/postgres.js';
 
 /** The package's `bin`, as `npm run tenancy --` and a consumer's `npx tenancy` run it. */
@@ -70,7 +71,7 @@ describe('tenancy CLI (schema strategy, PostgreSQL)', { timeout: 180_000 }, () =
     await tenancy('create', 'cli_keep');
     const { code, stderr } = await tenancy('drop', 'no_such', 'cli_keep');
     expect(code).toBe(1);
-    expect(stderr).toContain('no such tenant: no_such (no schema tenant_no_such); nothing dropped.');
+    expect(stderr).toContain('TENANT_UNKNOWN: no such tenant: no_such (no schema tenant_no_such); nothing dropped.');
     expect(stderr).not.toContain('dropped 1');
     expect((await tenancy('list')).stdout).toContain('cli_keep\n');
   });
@@ -100,5 +101,54 @@ describe('tenancy CLI (schema strategy, PostgreSQL)', { timeout: 180_000 }, () =
     expect(imported.stderr).toContain('imported cli_a as cli_c');
     expect(imported.stderr).toContain('register the tenant where your app lists its tenants');
     expect((await tenancy('list')).stdout).toContain('cli_c\n');
+  });
+
+  it('import into a tenant that exists is refused with its code, exits 1 and merges nothing', async () => {
+    const file = join(scratch, 'cli_a.json');
+    const { code, stderr } = await tenancy('import', file, '--as', 'cli_c');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^TENANT_SCHEMA_EXISTS: Tenant "cli_c" already exists; nothing was imported\./m);
+    expect(stderr).not.toContain('imported cli_a');
+  });
+
+  it.each([
+    ['not JSON', 'tenant_id,name\ncli_a,Acme\n'],
+    ['JSON but not an export', JSON.stringify({ tenantId: 'x', tables: [] })],
+  ])('import of a file that is %s is TENANT_IMPORT_INVALID, exits 1 and creates no tenant', async (_name, content) => {
+    const file = join(scratch, 'damaged.json');
+    await writeFile(file, content);
+    const { code, stderr } = await tenancy('import', file, '--as', 'cli_damaged');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^TENANT_IMPORT_INVALID: .*nothing was imported/m);
+    expect((await tenancy('list')).stdout).not.toContain('cli_damaged');
+  });
+});
+
+/** `tenancy citus status` on a server without Citus (the Citus side runs in test/citus/citus-cli.citus.ts). */
+describe('tenancy citus status without Citus', { timeout: 120_000 }, () => {
+  const CITUS_DATA_SOURCE = 'dist/scripts/bench/citus-data-source.js';
+  let database: string;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    database = await createTestDatabase();
+  }, 120_000);
+  afterAll(() => dropTestDatabase(database));
+
+  it.each([[['citus']], [['citus', 'move']], [['citus', 'status', 'extra']]])('%j is bad usage: exit 2, nothing loaded', async (args) => {
+    const { code, stderr } = await runNode(CLI, args, { TENANCY_DATA_SOURCE: '/nonexistent.js' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('citus takes one subcommand, status');
+  });
+
+  it.skipIf(onCitus)('on a database without the extension exits 1 naming the fix', async () => {
+    const { code, stdout, stderr } = await runNode(CLI, ['citus', 'status', '--data-source', CITUS_DATA_SOURCE], {
+      BENCH_DATABASE_URL: postgresUrl(database),
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `citusStatus needs the Citus extension, which database "${database}" does not have. Run CREATE EXTENSION citus`,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onCitus } from '../support/citus.js';
 import { createTestDatabase, dropTestDatabase, postgresUrl } from '../support/postgres.js';
 import { startDemoServer, runDemoServerToExit, type DemoServer } from './support/demo-server.js';
 import { ensureBuilt } from './support/ensure-built.js';
@@ -23,27 +24,29 @@ interface Backend {
   prepare(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
 }
 
-const BACKENDS: Backend[] = [
-  {
-    name: 'row strategy on a SQLite file (the npm start default)',
-    database: 'better-sqlite3',
-    async prepare() {
-      const dir = await mkdtemp(join(tmpdir(), 'tenancy-demo-'));
-      return { env: { SQLITE_FILE: join(dir, 'demo.sqlite') }, cleanup: () => rm(dir, { recursive: true, force: true }) };
-    },
+const SQLITE: Backend = {
+  name: 'row strategy on a SQLite file (the npm start default)',
+  database: 'better-sqlite3',
+  async prepare() {
+    const dir = await mkdtemp(join(tmpdir(), 'tenancy-demo-'));
+    return { env: { SQLITE_FILE: join(dir, 'demo.sqlite') }, cleanup: () => rm(dir, { recursive: true, force: true }) };
   },
-  ...(['row', 'schema'] as const).map((strategy) => ({
-    name: `${strategy} strategy on PostgreSQL (DATABASE_URL)`,
-    database: 'postgres',
-    async prepare() {
-      const database = await createTestDatabase();
-      return {
-        env: { DATABASE_URL: postgresUrl(database), TENANCY_STRATEGY: strategy },
-        cleanup: () => dropTestDatabase(database),
-      };
-    },
-  })),
-];
+};
+
+/** `npm run test:citus`: the same session against a Citus coordinator, tables distributed at start-up (TENANCY_CITUS=1). */
+const POSTGRES: Backend[] = (['row', 'schema'] as const).map((strategy) => ({
+  name: `${strategy} strategy on ${onCitus ? 'a Citus coordinator (DATABASE_URL, TENANCY_CITUS=1)' : 'PostgreSQL (DATABASE_URL)'}`,
+  database: 'postgres',
+  async prepare() {
+    const database = await createTestDatabase();
+    return {
+      env: { DATABASE_URL: postgresUrl(database), TENANCY_STRATEGY: strategy, ...(onCitus ? { TENANCY_CITUS: '1' } : {}) },
+      cleanup: () => dropTestDatabase(database),
+    };
+  },
+}));
+
+const BACKENDS: Backend[] = onCitus ? POSTGRES : [SQLITE, ...POSTGRES];
 
 /** The real server process, as `npm start` runs it, on a free port and a fresh database. */
 describe.each(BACKENDS)('demo server (real process): $name', (backend) => {
@@ -67,7 +70,7 @@ describe.each(BACKENDS)('demo server (real process): $name', (backend) => {
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', database: backend.database } });
   });
 
-  it("runs the reference's curl session: each tenant lists only its own project", async () => {
+  it("runs the FastAPI guide's curl session: each tenant lists only its own project", async () => {
     const createdA = await call(server.url, '/projects', { tenant: 'tenant_a', body: '{"name": "Project A"}' });
     expect(createdA.status).toBe(201);
     expect(createdA.body).toEqual({
@@ -207,5 +210,26 @@ describe('demo server configuration errors', () => {
     });
     const short = await runDemoServerToExit({ JWT_SECRET: 'short', SQLITE_FILE: ':memory:' });
     expect(short).toMatchObject({ code: 1, output: 'demo: JWT_SECRET must be at least 32 bytes long.\n' });
+    expect(await runDemoServerToExit({ TENANCY_CITUS: '1' })).toMatchObject({
+      code: 1,
+      output: 'demo: TENANCY_CITUS=1 needs DATABASE_URL pointing at a Citus coordinator.\n',
+    });
+    expect(await runDemoServerToExit({ TENANCY_CITUS: 'yes', SQLITE_FILE: ':memory:' })).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('TENANCY_CITUS must be 1 (on) or 0 (off)'),
+    });
+  });
+
+  it.skipIf(onCitus)('TENANCY_CITUS=1 on a PostgreSQL server without Citus fails at start, naming the missing extension', async () => {
+    const database = await createTestDatabase();
+    try {
+      const exited = await runDemoServerToExit({ DATABASE_URL: postgresUrl(database), TENANCY_CITUS: '1' });
+      expect(exited).toMatchObject({
+        code: 1,
+        output: expect.stringContaining(`needs the Citus extension, which database "${database}" does not have`),
+      });
+    } finally {
+      await dropTestDatabase(database);
+    }
   });
 });

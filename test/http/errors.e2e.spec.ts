@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeaderTenantResolver, JwtTenantResolver, TenantValidator, type TenantValidationContext } from 'nestjs-tenancy';
-import { CATALOG_CONTROLLERS } from './support/catalog.controllers.js';
+import { CATALOG_CONTROLLERS, MistakesController } from './support/catalog.controllers.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
 import { allProducts, seedProducts } from './support/seed.js';
 import { AUDIENCE, bearer, HS_SECRET, ISSUER, signToken } from './support/tokens.js';
@@ -16,7 +16,7 @@ describe.each(TARGETS)('error table and validateTenant on $name', (target) => {
 
   beforeAll(async () => {
     t = await createHttpApp(target, {
-      controllers: CATALOG_CONTROLLERS,
+      controllers: [...CATALOG_CONTROLLERS, MistakesController],
       tenancy: {
         resolvers: [new HeaderTenantResolver(), new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE })],
         validateTenant: async (tenantId: string, ctx: TenantValidationContext) => {
@@ -68,6 +68,29 @@ describe.each(TARGETS)('error table and validateTenant on $name', (target) => {
     const res = await request(t.server).put(`/products/${a1.id}`).set('x-tenant-id', 'a').send({ tenantId: 'c' }).expect(403);
     expect(['TENANT_MISMATCH', 'TENANT_MOVE']).toContain(res.body.code);
     expect((await allProducts(t.dataSource)).find((p) => p.id === a1.id)?.tenantId).toBe('a');
+  });
+
+  it("a query the filter cannot check, written by the app's developer, is 500 (the server's fault), never 403, and runs nothing", async () => {
+    const before = (await allProducts(t.dataSource)).length;
+    const res = await request(t.server).post('/mistakes/clear-table').set('x-tenant-id', 'a').expect(500);
+    expect(res.body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'TENANT_UNSUPPORTED_QUERY',
+      message: expect.not.stringMatching(/clearTable|products|bypassTenantFilter/),
+    });
+    expect(await allProducts(t.dataSource)).toHaveLength(before);
+  });
+
+  it('a misconfiguration found at run time is 500 TENANCY_CONFIGURATION with the fixed body, not a 4xx', async () => {
+    const res = await request(t.server).get('/mistakes/tenant-schemas').set('x-tenant-id', 'a').expect(500);
+    expect(res.body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'TENANCY_CONFIGURATION',
+      message: expect.any(String),
+    });
+    expect(res.body.message).not.toMatch(/strategy|SchemaTenancyService/);
   });
 
   it('an optional route that queries tenant data without a tenant fails closed (400), never 500', async () => {

@@ -2,8 +2,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Repository } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CurrentTenant, getCurrentTenant, HeaderTenantResolver, JwtTenantResolver, TenantOptional } from 'nestjs-tenancy';
+import { CurrentTenant, getCurrentTenant, HeaderTenantResolver, JwtTenantResolver, runWithTenant, TenantOptional } from 'nestjs-tenancy';
 import { Product } from '../support/catalog.entities.js';
+import { clearWholeTable } from './support/catalog.controllers.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
 import { MemoryWsAdapter, MemoryWsClient } from './support/memory-ws.adapter.js';
 import { seedProducts } from './support/seed.js';
@@ -17,6 +18,12 @@ class CatalogGateway {
   async list(@MessageBody() _body: unknown, @CurrentTenant() tenant: string) {
     const rows = await this.products.find({ order: { id: 'ASC' } });
     return { tenant, contextTenant: getCurrentTenant(), products: rows.map((p) => ({ name: p.name, tenantId: p.tenantId })) };
+  }
+
+  /** A developer's mistake: raw SQL over every tenant's rows, inside a tenant. */
+  @SubscribeMessage('clear')
+  clear() {
+    return clearWholeTable(this.products);
   }
 
   @SubscribeMessage('ping')
@@ -68,6 +75,18 @@ describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from th
     const client = connect({ headers: { 'x-tenant-id': 'b' }, auth: { token: await signToken({ sub: 'u', tenant_id: 'a' }) } });
     await client.send('products');
     expect(client.emitted[0]?.data).toMatchObject({ statusCode: 403, code: 'TENANT_FORBIDDEN' });
+  });
+
+  it("a developer's mistake in a handler reaches the client as a 500 exception event, and clears nothing", async () => {
+    const client = connect({ headers: { 'x-tenant-id': 'a' } });
+    expect(await client.send('clear')).toBeUndefined();
+    expect(client.emitted).toEqual([
+      {
+        event: 'exception',
+        data: { statusCode: 500, error: 'Internal Server Error', code: 'TENANT_UNSUPPORTED_QUERY', message: expect.any(String) },
+      },
+    ]);
+    expect(await runWithTenant('a', () => t.dataSource.getRepository(Product).count())).toBe(1);
   });
 
   it('@TenantOptional gateway handlers run without a tenant', async () => {

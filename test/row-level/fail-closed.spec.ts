@@ -72,7 +72,7 @@ describe.each(DIALECTS)('no tenant and no bypass fails closed ($name)', (dialect
     });
   });
 
-  it('onMissingTenant "unfiltered" restores the reference behaviour for an opted-in DataSource', async () => {
+  it('onMissingTenant "unfiltered" restores the FastAPI guide\'s "no tenant = all rows" for an opted-in DataSource', async () => {
     registerDataSourceTenancy(ds, { onMissingTenant: 'unfiltered' });
     try {
       expect(await products().count()).toBe(4);

@@ -11,6 +11,7 @@ import {
   SchemaTenancyService,
   TenancyModule,
   TenantIsolationError,
+  type TenantExport,
 } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Product, Tag } from '../support/catalog.entities.js';
 import { DIALECTS, StatementCounter } from '../support/dialects.js';
@@ -148,8 +149,32 @@ describe('schema-per-tenant strategy (postgres)', () => {
       expect(fresh.id).toBeGreaterThan(copy.id);
     });
     expect(await runWithTenant('b', () => ds.getRepository(Product).countBy({ sku: 'N-1' }))).toBe(0);
-    await expect(manager.importTenant(dump, 'a')).rejects.toMatchObject({ code: 'TENANT_UNSUPPORTED_QUERY' });
+    await expect(manager.importTenant(dump, 'a')).rejects.toMatchObject({ code: 'TENANT_SCHEMA_EXISTS' });
     await manager.dropTenantSchema('b_copy');
+  });
+
+  it('an import into an existing tenant is TENANT_SCHEMA_EXISTS and leaves its rows alone', async () => {
+    const dump = await manager.exportTenant('b');
+    const before = await runWithTenant('a', () => ds.getRepository(Product).count());
+    await expect(manager.importTenant(dump, 'a')).rejects.toMatchObject({
+      code: 'TENANT_SCHEMA_EXISTS',
+      message: expect.stringContaining('Import under a new tenant id'),
+    });
+    expect(await runWithTenant('a', () => ds.getRepository(Product).count())).toBe(before);
+  });
+
+  it.each([
+    ['another format', (d: TenantExport) => ({ ...d, format: 'pg_dump' })],
+    ['another version', (d: TenantExport) => ({ ...d, version: 2 })],
+    ['no tables', (d: TenantExport) => ({ ...d, tables: undefined })],
+    ['a table no tenant entity maps', (d: TenantExport) => ({ ...d, tables: [...d.tables, { table: 'pg_authid', rows: [] }] })],
+    ['rows that are not objects', (d: TenantExport) => ({ ...d, tables: [{ table: d.tables[0].table, rows: ['DROP TABLE x'] }] })],
+    ['not an object at all', () => null],
+  ])('an export with %s is TENANT_IMPORT_INVALID, and no tenant schema is created', async (_name, damage) => {
+    const dump = damage(await manager.exportTenant('b')) as unknown as TenantExport;
+    await expect(manager.importTenant(dump, 'damaged')).rejects.toMatchObject({ code: 'TENANT_IMPORT_INVALID' });
+    expect(await manager.tenantExists('damaged')).toBe(false);
+    expect(await tablesIn('tenant_damaged')).toEqual([]);
   });
 
   it('create and drop a tenant schema', async () => {

@@ -66,12 +66,15 @@ describe('schema strategy attacks (postgres)', () => {
   });
 
   it('[schema-mark] createTenantSchema for the id it seems to belong to is refused, and writes nothing into it', async () => {
-    await expect(manager.createTenantSchema('x-archive')).rejects.toThrow(/not created by nestjs-tenancy/);
+    await expect(manager.createTenantSchema('x-archive')).rejects.toMatchObject({
+      code: 'TENANT_SCHEMA_UNMARKED',
+      message: expect.stringMatching(/not created by nestjs-tenancy.*adoptTenantSchema\(\)/),
+    });
     expect(await tablesIn(HAND_MADE)).toEqual(['ledger_backup']);
   });
 
   it('[schema-mark] dropTenantSchema for that id is refused: the backup survives', async () => {
-    await expect(manager.dropTenantSchema('x-archive')).rejects.toThrow(/not created by nestjs-tenancy/);
+    await expect(manager.dropTenantSchema('x-archive')).rejects.toMatchObject({ code: 'TENANT_SCHEMA_UNMARKED' });
     expect(await backupRows()).toEqual([{ id: 1, amount: 100 }]);
   });
 

@@ -1,6 +1,6 @@
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
-import { distributeTenantTables, enableCitusKeys } from 'nestjs-tenancy';
-import { onCitus } from './citus.js';
+import { distributeTenantTables, enableCitusKeys, getCurrentTenant, isTenantFilterBypassed } from 'nestjs-tenancy';
+import { onCitus, taskCount } from './citus.js';
 import { createTestDatabase, dropTestDatabase, postgresUrl } from './postgres.js';
 
 type Entities = NonNullable<DataSourceOptions['entities']>;
@@ -8,8 +8,13 @@ type Entities = NonNullable<DataSourceOptions['entities']>;
 /** Counts the SQL statements a DataSource sends, for "nothing was sent" assertions. */
 export class StatementCounter implements Logger {
   statements: string[] = [];
-  logQuery(query: string): void {
+  /** On Citus: each distinct DML statement sent inside a tenant (no bypass), with its first parameters. */
+  readonly inTenant = new Map<string, unknown[]>();
+  logQuery(query: string, parameters?: unknown[]): void {
     this.statements.push(query);
+    if (onCitus && getCurrentTenant() !== undefined && !isTenantFilterBypassed() && DML.test(query) && !this.inTenant.has(query)) {
+      this.inTenant.set(query, parameters ?? []);
+    }
   }
   logQueryError(): void {}
   logQuerySlow(): void {}
@@ -19,6 +24,25 @@ export class StatementCounter implements Logger {
   reset(): void {
     this.statements = [];
   }
+}
+
+const DML = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+
+/**
+ * `npm run test:citus`: every statement a suite sent inside a tenant must run
+ * on one shard. Checked when the suite closes its DataSource, by EXPLAINing
+ * each distinct statement on the coordinator. A statement EXPLAIN cannot plan
+ * any more (its table was dropped, or it failed on purpose) is skipped.
+ */
+async function assertSingleShard(dataSource: DataSource, statements: Map<string, unknown[]>): Promise<void> {
+  const fanOut: string[] = [];
+  for (const [query, parameters] of statements) {
+    const plan = (await dataSource.query(`EXPLAIN ${query}`, parameters).catch(() => undefined)) as
+      Array<{ 'QUERY PLAN': string }> | undefined;
+    const tasks = plan && taskCount(plan);
+    if (tasks !== undefined && tasks > 1) fanOut.push(`${tasks} tasks: ${query}`);
+  }
+  if (fanOut.length > 0) throw new Error(`statements sent inside a tenant fan out to several shards:\n${fanOut.join('\n')}`);
 }
 
 export interface TestDialect {
@@ -99,8 +123,12 @@ const postgres: TestDialect = {
       statements,
       database,
       async close() {
-        await dataSource.destroy();
-        await dropTestDatabase(database);
+        try {
+          if (onCitus) await assertSingleShard(dataSource, statements.inTenant);
+        } finally {
+          await dataSource.destroy();
+          await dropTestDatabase(database);
+        }
       },
     };
   },

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createCitusDatabase, dropCitusDatabase, onCitus } from './citus.js';
+import { createCitusDatabase, dropCitusDatabase } from '../../support/citus.js';
+import { onCitus } from './citus.js';
 
 export function postgresUrl(database?: string): string {
   const url = new URL(inject('postgresUrl'));

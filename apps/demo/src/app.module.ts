@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TenancyModule, type TenantAuditSink } from 'nestjs-tenancy';
+import { TenancyConfigurationError, TenancyModule, type TenantAuditSink } from 'nestjs-tenancy';
 import { AdminModule } from './admin/admin.module.js';
 import type { DemoConfig } from './config/demo-config.js';
+import { createDemoDataSource } from './database/citus-data-source.js';
 import { databaseOptions } from './database/database-options.js';
 import { HealthController } from './health/health.controller.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -22,7 +23,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(databaseOptions(config)),
+        TypeOrmModule.forRootAsync({
+          // A configuration error (e.g. TENANCY_CITUS=1 on a server without Citus) fails at once; lost connections are retried.
+          useFactory: () => ({ ...databaseOptions(config), toRetry: (error: unknown) => !(error instanceof TenancyConfigurationError) }),
+          dataSourceFactory: (options) => createDemoDataSource(config, options!),
+        }),
         // Async so that tenant verification can use the Organization repository.
         TenancyModule.forRootAsync({
           imports: [OrganizationsModule],

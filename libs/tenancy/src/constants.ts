@@ -6,8 +6,6 @@
 export const TENANT_CLS_KEY = Symbol.for('tenancy:tenant');
 export const BYPASS_CLS_KEY = Symbol.for('tenancy:bypass');
 
-export const BYPASS_TENANT_METADATA = 'tenancy:bypass';
-export const TENANT_OPTIONAL_METADATA = 'tenancy:optional';
 /** 'required' | 'optional' | 'bypass', one key so that a handler's mark overrides its class's whichever it is. */
 export const TENANT_ROUTE_MODE_METADATA = 'tenancy:route-mode';
 

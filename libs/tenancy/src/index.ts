@@ -23,10 +23,24 @@ export {
 export { isValidTenantId } from './context/tenant-id.js';
 export { LoggerAuditSink, type TenantAuditEvent, type TenantAuditSink } from './context/tenant-audit.js';
 
-export { TenantIsolationError, type TenantIsolationErrorCode } from './errors/tenant-isolation.error.js';
+// Errors: one catalogue of stable codes (errors/tenancy-error.catalogue.ts) and the classes that carry them.
+export {
+  TENANCY_ERRORS,
+  type DatabaseUnavailableCode,
+  type TenancyErrorCode,
+  type TenancyErrorEntry,
+  type TenancyErrorStatus,
+  type TenantIsolationErrorCode,
+  type TenantProvisioningErrorCode,
+  type TenantRlsErrorCode,
+} from './errors/tenancy-error.catalogue.js';
+export { TenancyError, type CataloguedError } from './errors/tenancy-error.js';
+export { TenantIsolationError } from './errors/tenant-isolation.error.js';
+export { TenantProvisioningError } from './errors/tenant-provisioning.error.js';
+export { TenantRlsError } from './errors/tenant-rls.error.js';
 export { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 export { TenantBusyError } from './errors/tenant-busy.error.js';
-export { DatabaseUnavailableError, type DatabaseUnavailableCode } from './errors/database-unavailable.error.js';
+export { DatabaseUnavailableError } from './typeorm/database-unavailable.error.js';
 export type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
 
 export { TenantScoped, type TenantScopedOptions } from './typeorm/tenant-scoped.decorator.js';
@@ -40,8 +54,7 @@ export { addTenantColumn, dropTenantColumn, type AddTenantColumnOptions } from '
 export { TenantGuard } from './transport/tenant.guard.js';
 export { TenantInterceptor } from './transport/tenant.interceptor.js';
 export { TenancyExceptionFilter } from './transport/tenancy-exception.filter.js';
-export { tenantErrorBody, type TenantErrorBody } from './transport/tenant-error-body.js';
-export { unavailableErrorBody, type UnavailableErrorBody } from './transport/unavailable-error-body.js';
+export { tenantErrorBody, type TenantErrorBody, type UnavailableErrorBody } from './transport/tenant-error-body.js';
 export { TenantAccessService } from './transport/tenant-access.service.js';
 export type { TenantDecision } from './transport/tenant-decision.js';
 export { TenantValidator } from './transport/tenant-validator.js';
@@ -75,7 +88,6 @@ export { tenantRlsStatements, type TenantRlsOwner, type TenantRlsStatements, typ
 export { tenantRlsTables } from './rls/rls-tables.js';
 export { generateTenantRlsMigration, type TenantRlsMigrationOptions } from './rls/rls-migration.generator.js';
 export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-settings.js';
-export { TenantRlsError, type TenantRlsErrorCode } from './rls/tenant-rls.error.js';
 
 export { SchemaTenancyService } from './nest/schema-tenancy.service.js';
 export {
@@ -91,4 +103,6 @@ export type { TenantExport } from './schema/tenant-export.js';
 export { enableCitusKeys } from './citus/citus-keys.installer.js';
 export { distributeTenantTables, type DistributeTenantTablesResult } from './citus/distribute-tenant-tables.js';
 export type { CitusTablePlan } from './citus/citus-tables.js';
+export { moveTenant, type MoveRowTenantResult } from './citus/move-tenant.js';
+export type { CitusNode, CitusTransferMode, MoveTenantOptions, MoveTenantResult } from './citus/citus-nodes.js';
 export { citusStatus, formatCitusStatus, type CitusNodeStatus, type CitusStatus, type CitusTableStatus } from './citus/citus-status.js';

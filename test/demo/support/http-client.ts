@@ -12,7 +12,7 @@ export interface RequestOptions {
   body?: unknown;
 }
 
-/** A curl-like call: the request headers the reference's curl session sends, and nothing hidden. */
+/** A curl-like call: the request headers the FastAPI guide's curl session sends, and nothing hidden. */
 export async function call(baseUrl: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
   const headers: Record<string, string> = {};
   if (options.tenant !== undefined) headers['X-Tenant-ID'] = options.tenant;

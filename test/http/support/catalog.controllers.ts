@@ -2,7 +2,14 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Put } from '@nestjs/c
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
-import { BypassTenant, CurrentTenant, getCurrentTenant, isTenantFilterBypassed, TenantOptional } from 'nestjs-tenancy';
+import {
+  BypassTenant,
+  CurrentTenant,
+  getCurrentTenant,
+  isTenantFilterBypassed,
+  SchemaTenancyService,
+  TenantOptional,
+} from 'nestjs-tenancy';
 import { Product } from '../../support/catalog.entities.js';
 
 export interface ProductView {
@@ -95,6 +102,38 @@ export class ReportsController {
   @Get('mine')
   async mine() {
     return { count: await this.products.count() };
+  }
+}
+
+/** A developer's mistake: `queryRunner.clearTable()` empties the table for every tenant, so inside a tenant it is refused. */
+export async function clearWholeTable(products: Repository<Product>): Promise<{ cleared: true }> {
+  const runner = products.manager.connection.createQueryRunner();
+  try {
+    await runner.clearTable(products.metadata.tableName);
+  } finally {
+    await runner.release();
+  }
+  return { cleared: true };
+}
+
+/** Developer mistakes that reach a request: the server's fault, never the client's. */
+@Controller('mistakes')
+export class MistakesController {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly schemas: SchemaTenancyService,
+  ) {}
+
+  /** Raw SQL over every tenant's rows, inside a tenant: TENANT_UNSUPPORTED_QUERY. */
+  @Post('clear-table')
+  clearTable() {
+    return clearWholeTable(this.products);
+  }
+
+  /** The schema strategy's service on a row-strategy app: TENANCY_CONFIGURATION. */
+  @Get('tenant-schemas')
+  async tenantSchemas() {
+    return { tenants: await this.schemas.listTenantSchemas() };
   }
 }
 

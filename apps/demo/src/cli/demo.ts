@@ -14,7 +14,7 @@ import { WalkthroughFailure } from './walkthrough-failure.js';
  */
 async function main(): Promise<number> {
   const out = new Narrator();
-  const config = { ...loadDemoConfig(), databaseUrl: undefined, sqliteFile: ':memory:', strategy: 'row' as const };
+  const config = { ...loadDemoConfig(), databaseUrl: undefined, sqliteFile: ':memory:', strategy: 'row' as const, citus: false };
   const audit = {
     record: (event: TenantAuditEvent) =>
       out.line(

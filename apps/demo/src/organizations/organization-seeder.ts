@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { OrganizationsService } from './organizations.service.js';
 import { TenantOnboarding } from './tenant-onboarding.service.js';
 
-/** Seeds at start-up so that the reference's curl session works on a fresh database. */
+/** Seeds at start-up so that the FastAPI guide's curl session works on a fresh database. */
 @Injectable()
 export class OrganizationSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(OrganizationSeeder.name);

@@ -12,7 +12,7 @@ import { Organization } from './organization.entity.js';
 export class OrganizationsService {
   constructor(@InjectRepository(Organization) private readonly organizations: Repository<Organization>) {}
 
-  /** The reference's "dependency approach": a tenant is usable only if it exists and is active. */
+  /** The FastAPI guide's "dependency approach": a tenant is usable only if it exists and is active. */
   isActive(id: string): Promise<boolean> {
     return this.organizations.existsBy({ id, active: true });
   }

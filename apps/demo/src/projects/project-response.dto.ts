@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Project } from './project.entity.js';
 
-/** The reference's `to_response()` shape, `tenant_id` included. */
+/** The FastAPI guide's `to_response()` shape, `tenant_id` included, so its curl session answers the same. */
 export class ProjectResponseDto {
   @ApiProperty() id: number;
   @ApiProperty() name: string;

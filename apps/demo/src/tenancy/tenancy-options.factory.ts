@@ -44,6 +44,7 @@ function tenantConcurrency(config: DemoConfig): TenantConcurrencyOptions | false
 export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps): TenancyModuleOptions {
   return {
     strategy: config.strategy,
+    citus: config.citus,
     onMissingTenant: 'throw',
     resolvers: [
       // A verified token first: when present, the header can only pick among the tenants it grants.
@@ -54,10 +55,10 @@ export function tenancyOptions({ config, organizations, audit }: DemoTenancyDeps
         audience: DEMO_JWT_AUDIENCE,
         claim: TENANTS_CLAIM,
       }),
-      // The reference's X-Tenant-ID header, trusted only as far as validateTenant checks it.
+      // The FastAPI guide's X-Tenant-ID header, trusted only as far as validateTenant checks it.
       new HeaderTenantResolver({ header: 'x-tenant-id' }),
     ],
-    // The reference's "dependency approach": the tenant must be a known, active organization.
+    // The FastAPI guide's "dependency approach": the tenant must be a known, active organization.
     validateTenant: (tenantId) => organizations.isActive(tenantId),
     // The answer depends on the tenant only (known and active), never on the caller: every caller may share it.
     validationCache: { key: () => '' },

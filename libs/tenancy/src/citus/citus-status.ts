@@ -26,7 +26,11 @@ export interface CitusStatus {
   version: string;
   nodes: CitusNodeStatus[];
   tables: CitusTableStatus[];
-  /** Tables distributeTenantTables would still place (run it in a migration). */
+  /**
+   * Existing tables distributeTenantTables would still place (run it in a
+   * migration). Tables that do not exist in the shared schema are not listed:
+   * under the schema strategy tenant tables live in distributed schemas.
+   */
   pending: string[];
 }
 
@@ -54,7 +58,7 @@ export async function citusStatus(dataSource: DataSource): Promise<CitusStatus> 
     const pending: string[] = [];
     for (const table of citusPlan(dataSource).tables) {
       const [{ name }] = (await queryRunner.query(`SELECT to_regclass($1)::text AS name`, [table.table])) as Array<{ name: string | null }>;
-      if (name === null || !placed.has(name)) pending.push(table.table);
+      if (name !== null && !placed.has(name)) pending.push(table.table);
     }
     return {
       version,
@@ -98,6 +102,6 @@ export function formatCitusStatus(status: CitusStatus): string {
     const by = table.distributionColumn ? ` by ${table.distributionColumn}` : '';
     lines.push(`  ${table.table}: ${table.type}${by}, colocation ${table.colocationId}, ${table.shardCount} shards  ${where}`);
   }
-  lines.push(status.pending.length > 0 ? `not yet distributed: ${status.pending.join(', ')}` : 'every tenant table is distributed');
+  lines.push(status.pending.length > 0 ? `not yet distributed: ${status.pending.join(', ')}` : 'no tenant table left to distribute');
   return lines.join('\n');
 }

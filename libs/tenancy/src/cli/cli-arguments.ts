@@ -12,6 +12,10 @@ Commands (schema strategy, PostgreSQL):
   export <tenantId> --out F     write one tenant's rows to a JSON file
   import <file> [--as id]       restore an export, under a new tenant id if given
 
+Commands (Citus, row or schema strategy):
+  citus status                  nodes, distributed and reference tables with their shard
+                                placements per node, tenant tables not yet distributed (stdout)
+
 Options:
   --data-source <module>        compiled module exporting a TypeORM DataSource
                                 (default export or "dataSource"; env TENANCY_DATA_SOURCE)
@@ -35,7 +39,8 @@ export type CliCommand =
   | { name: 'adopt'; ids: string[] }
   | { name: 'migrate' }
   | { name: 'export'; id: string; out: string }
-  | { name: 'import'; file: string; as?: string };
+  | { name: 'import'; file: string; as?: string }
+  | { name: 'citus-status' };
 
 export interface CliArguments {
   command: CliCommand;
@@ -95,6 +100,9 @@ function parseCommand(name: string, args: string[], values: Record<string, strin
     case 'import':
       if (args.length !== 1) throw new UsageError('import needs exactly one <file>.');
       return { name, file: args[0], as: text('as') };
+    case 'citus':
+      if (args.length !== 1 || args[0] !== 'status') throw new UsageError(`citus takes one subcommand, status; got "${args.join(' ')}".`);
+      return { name: 'citus-status' };
     default:
       throw new UsageError(`Unknown command "${name}".`);
   }

@@ -4,6 +4,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DataSource } from 'typeorm';
 import type { SchemaTenancyManager } from '../schema/schema-tenancy.manager.js';
+import { isTenancyErrorCode } from '../errors/tenancy-error.catalogue.js';
+import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { TenantProvisioningError } from '../errors/tenant-provisioning.error.js';
 import type { TenantExport } from '../schema/tenant-export.js';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments.js';
 
@@ -77,8 +80,9 @@ async function execute(manager: SchemaTenancyManager, args: CliArguments): Promi
       const missing = [];
       for (const id of command.ids) if (!(await manager.tenantExists(id))) missing.push(id);
       if (missing.length > 0) {
-        throw new Error(
-          `no such tenant: ${missing.join(', ')} (no schema ${missing.map((id) => manager.schemaOf(id)).join(', ')}); nothing dropped.`,
+        throw new TenantIsolationError(
+          'TENANT_UNKNOWN',
+          `no such tenant: ${missing.join(', ')} (no schema ${missing.map((id) => manager.schemaOf(id)).join(', ')}); nothing dropped. \`tenancy list\` shows the tenants.`,
         );
       }
       for (const id of command.ids) await manager.dropTenantSchema(id);
@@ -105,12 +109,24 @@ async function execute(manager: SchemaTenancyManager, args: CliArguments): Promi
       report(`exported ${command.id} to ${command.out}`);
       return;
     case 'import': {
-      const dump = JSON.parse(await readFile(command.file, 'utf8')) as TenantExport;
+      const dump = parseExport(await readFile(command.file, 'utf8'), command.file);
       const as = command.as ?? dump.tenantId;
       await manager.importTenant(dump, as);
       report(`imported ${dump.tenantId} as ${as}. ${REGISTER_HINT}`);
       return;
     }
+  }
+}
+
+/** The file's JSON; its shape is checked by importTenant, before anything is created. */
+function parseExport(text: string, file: string): TenantExport {
+  try {
+    return JSON.parse(text) as TenantExport;
+  } catch (error) {
+    throw new TenantProvisioningError(
+      'TENANT_IMPORT_INVALID',
+      `${file} is not JSON (${error instanceof Error ? error.message : String(error)}); nothing was imported. Pass a file written by \`tenancy export\`.`,
+    );
   }
 }
 
@@ -120,17 +136,23 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // Loaded only now: bad usage is answered without loading TypeORM.
-  const [{ enableSchemaTenancy }, { SchemaTenancyManager }] = await Promise.all([
-    import('../schema/schema-strategy.installer.js'),
-    import('../schema/schema-tenancy.manager.js'),
-  ]);
   const dataSource = await loadDataSource(args.dataSource ?? process.env.TENANCY_DATA_SOURCE);
-  const config = { prefix: args.prefix, sharedSchema: args.sharedSchema };
-  enableSchemaTenancy(dataSource, config);
   const started = process.hrtime.bigint();
   try {
-    await execute(new SchemaTenancyManager(dataSource, config), args);
+    if (args.command.name === 'citus-status') {
+      // Read-only, either strategy: the DataSource is used as the module built it.
+      const { citusStatus, formatCitusStatus } = await import('../citus/citus-status.js');
+      process.stdout.write(`${formatCitusStatus(await citusStatus(dataSource))}\n`);
+    } else {
+      // Loaded only now: bad usage is answered without loading TypeORM.
+      const [{ enableSchemaTenancy }, { SchemaTenancyManager }] = await Promise.all([
+        import('../schema/schema-strategy.installer.js'),
+        import('../schema/schema-tenancy.manager.js'),
+      ]);
+      const config = { prefix: args.prefix, sharedSchema: args.sharedSchema };
+      enableSchemaTenancy(dataSource, config);
+      await execute(new SchemaTenancyManager(dataSource, config), args);
+    }
   } finally {
     await dataSource.destroy();
   }
@@ -141,6 +163,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const usage = error instanceof UsageError;
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage ? `\n${USAGE}\n` : ''}`);
+  // A catalogued code leads the line, so that scripts can tell a refusal from a crash.
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${isTenancyErrorCode(code) ? `${code}: ` : ''}${message}\n${usage ? `\n${USAGE}\n` : ''}`);
   process.exitCode = usage ? 2 : 1;
 });

@@ -12,6 +12,9 @@ export class TenantBusyError extends Error {
     readonly tenantId: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(`Tenant "${tenantId}" already holds its maximum of concurrent database connections (option "tenantConcurrency").`);
+    super(
+      `Tenant "${tenantId}" already holds its maximum of concurrent database connections (option "tenantConcurrency"). ` +
+        'Clients retry after Retry-After; if this load is expected of the tenant, raise tenantConcurrency.max (below the pool size) or queueTimeoutMs.',
+    );
   }
 }

@@ -1,18 +1,4 @@
-/**
- * Stable machine-readable codes. Clients and the HTTP filter switch on these,
- * never on messages, so a code is never renamed once released.
- */
-export type TenantIsolationErrorCode =
-  | 'TENANT_REQUIRED'
-  | 'TENANT_INVALID'
-  | 'TENANT_MISMATCH'
-  | 'TENANT_MOVE'
-  | 'TENANT_UNSUPPORTED_QUERY'
-  | 'TENANT_UNKNOWN'
-  | 'TENANT_FORBIDDEN'
-  | 'TENANT_BYPASS_FORBIDDEN'
-  | 'TENANT_TOKEN_INVALID'
-  | 'TENANT_AUDIT_UNAVAILABLE';
+import type { TenantIsolationErrorCode } from './tenancy-error.catalogue.js';
 
 /**
  * Raised whenever an operation would cross, escape or lack a tenant boundary.

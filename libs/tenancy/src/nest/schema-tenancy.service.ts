@@ -5,6 +5,7 @@ import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
 import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
 import { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllResult } from '../schema/schema-tenancy.manager.js';
 import type { TenantExport } from '../schema/tenant-export.js';
+import type { CitusNode, MoveTenantOptions, MoveTenantResult } from '../citus/citus-nodes.js';
 
 /** The schema strategy's provisioning API (see SchemaTenancyManager). */
 @Injectable()
@@ -43,6 +44,10 @@ export class SchemaTenancyService {
 
   listTenantSchemas(): Promise<string[]> {
     return this.schemas.listTenantSchemas();
+  }
+
+  moveTenant(tenantId: string, target: CitusNode, options?: MoveTenantOptions): Promise<MoveTenantResult> {
+    return this.schemas.moveTenant(tenantId, target, options);
   }
 
   tenantExists(tenantId: string): Promise<boolean> {

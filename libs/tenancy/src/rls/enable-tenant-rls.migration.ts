@@ -3,7 +3,7 @@ import { markMigrationBypass } from './migration-bypass.js';
 import { getCurrentTenant, recordBypassAudit, type BypassOptions } from '../context/tenant-store.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING } from './rls-settings.js';
 import { tenantRlsStatements, type TenantRlsTable } from './rls-policy.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /**
  * For a migration's `up()`: enables and forces Row-Level Security on one

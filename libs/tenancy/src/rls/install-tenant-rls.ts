@@ -75,7 +75,3 @@ function checkPartitionsAfterInitialize(dataSource: DataSource): void {
     return dataSource;
   };
 }
-
-export function isTenantRlsInstalled(dataSource: DataSource): boolean {
-  return installed.has(dataSource);
-}

@@ -1,4 +1,4 @@
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /**
  * `"name"` with embedded quotes doubled: PostgreSQL's own quoting rule, so any
@@ -7,7 +7,10 @@ import { TenantRlsError } from './tenant-rls.error.js';
  */
 export function quoteIdentifier(name: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
-    throw new TenantRlsError('TENANT_RLS_INVALID_IDENTIFIER', `Invalid SQL identifier ${JSON.stringify(name)}.`);
+    throw new TenantRlsError(
+      'TENANT_RLS_INVALID_IDENTIFIER',
+      `Invalid SQL identifier ${JSON.stringify(name)}: it must be a non-empty string without NUL. Pass the table (and column) names of the entity metadata, e.g. tenantRlsTables(dataSource).`,
+    );
   }
   return `"${name.replaceAll('"', '""')}"`;
 }

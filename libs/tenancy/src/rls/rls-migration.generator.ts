@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { tenantRlsStatements } from './rls-policy.js';
 import { tenantRlsTables } from './rls-tables.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 export interface TenantRlsMigrationOptions {
   /** Class name prefix. Default `TenantRls`. */
@@ -18,7 +18,10 @@ export interface TenantRlsMigrationOptions {
 export function generateTenantRlsMigration(dataSource: DataSource, options: TenantRlsMigrationOptions = {}): string {
   const name = `${options.name ?? 'TenantRls'}${options.timestamp ?? Date.now()}`;
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
-    throw new TenantRlsError('TENANT_RLS_INVALID_IDENTIFIER', `Invalid migration class name "${name}".`);
+    throw new TenantRlsError(
+      'TENANT_RLS_INVALID_IDENTIFIER',
+      `Invalid migration class name "${name}": option "name" must start a JavaScript identifier (letters, digits, _ or $, not a digit first), e.g. 'TenantRls', and "timestamp" must be digits.`,
+    );
   }
   const tables = tenantRlsTables(dataSource).map(tenantRlsStatements);
   const lines = (statements: string[]) => statements.map((sql) => `    await queryRunner.query(${JSON.stringify(sql)});`).join('\n');

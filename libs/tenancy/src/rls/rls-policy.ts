@@ -2,7 +2,7 @@ import { DEFAULT_TENANT_COLUMN } from '../constants.js';
 import { quoteIdentifier, quoteTablePath } from './quote-identifier.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls-settings.js';
 import { quoteLiteral } from './sql-literal.js';
-import { TenantRlsError } from './tenant-rls.error.js';
+import { TenantRlsError } from '../errors/tenant-rls.error.js';
 
 /** One tenant-scoped table to protect. */
 export interface TenantRlsTable {
@@ -40,7 +40,7 @@ export interface TenantRlsStatements {
  * The sub-selects make each setting an InitPlan, read once per statement
  * instead of once per row (about 2.5x faster on a sequential scan).
  */
-export function tenantRlsPredicate(column: string): string {
+function tenantRlsPredicate(column: string): string {
   return (
     `((SELECT current_setting('${RLS_BYPASS_SETTING}', true)) = '${RLS_BYPASS_ON}'` +
     ` OR ${quoteIdentifier(column)} = (SELECT NULLIF(current_setting('${RLS_TENANT_SETTING}', true), '')))`
@@ -105,7 +105,10 @@ ${body}
   END LOOP;
 END ${DO_TAG}`;
   if (block.split(DO_TAG).length !== 3) {
-    throw new TenantRlsError('TENANT_RLS_INVALID_IDENTIFIER', `Invalid SQL identifier in ${JSON.stringify(table)}: it contains ${DO_TAG}.`);
+    throw new TenantRlsError(
+      'TENANT_RLS_INVALID_IDENTIFIER',
+      `Invalid SQL identifier in ${JSON.stringify(table)}: it contains ${DO_TAG}, which would end the policy block early. Rename the table.`,
+    );
   }
   return block;
 }
@@ -113,7 +116,7 @@ END ${DO_TAG}`;
 /**
  * ENABLE applies the policies to ordinary roles; FORCE applies them to the
  * table owner as well, so the owner role is not a silent way around them
- * (superusers and BYPASSRLS roles still are: see docs/rls.md). `up` drops
+ * (superusers and BYPASSRLS roles still are: docs/rls.md, "Roles"). `up` drops
  * before creating, so it can run again over an older version of the policies.
  * Both cover the table's partitions too.
  */

@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { runWithTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { TenantProvisioningError } from '../errors/tenant-provisioning.error.js';
 import type { SchemaStrategyConfig } from './schema-strategy.registry.js';
 import { distributeTenantSchema } from '../citus/distribute-tenant-schema.js';
+import type { CitusNode, MoveTenantOptions, MoveTenantResult } from '../citus/citus-nodes.js';
+import { moveTenantSchema } from '../citus/move-tenant-schema.js';
 import { runTenantMigrations } from './tenant-migrations.runner.js';
-import { readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
+import { assertTenantExport, readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
 import { MARKED_SCHEMA, TENANT_SCHEMA_MARK } from './tenant-schema-mark.js';
 import { catalogFingerprints, fingerprintCoversEntities } from './schema-catalog.fingerprint.js';
@@ -84,15 +87,19 @@ export class SchemaTenancyManager {
     if (state === 'marked') await this.dataSource.query(`DROP SCHEMA ${this.dataSource.driver.escape(schema)} CASCADE`);
   }
 
+  /** Citus: moves the tenant's distributed schema to another node (see moveTenantSchema). */
+  async moveTenant(tenantId: string, target: CitusNode, options?: MoveTenantOptions): Promise<MoveTenantResult> {
+    await this.requireTenantSchema(tenantId);
+    return moveTenantSchema(this.dataSource, this.schemaOf(tenantId), target, options);
+  }
+
   async tenantExists(tenantId: string): Promise<boolean> {
     return (await this.schemaState(this.schemaOf(tenantId))) === 'marked';
   }
 
   /** Runs `fn` in the tenant's schema; an unknown tenant is TENANT_UNKNOWN, not "relation does not exist". */
   async tenantContext<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
-    if (!(await this.tenantExists(tenantId))) {
-      throw new TenantIsolationError('TENANT_UNKNOWN', `Tenant has no schema; create it with createTenantSchema() first.`);
-    }
+    await this.requireTenantSchema(tenantId);
     return runWithTenant(tenantId, fn);
   }
 
@@ -150,23 +157,31 @@ export class SchemaTenancyManager {
     return { migrated: done, unchanged };
   }
 
-  /** One tenant's rows as JSON-serialisable data (the reference's per-tenant backup). */
+  /** One tenant's rows as JSON-serialisable data: the per-tenant backup that the FastAPI ORM guide we follow lists for schemas. */
   async exportTenant(tenantId: string): Promise<TenantExport> {
     const schema = this.schemaOf(tenantId);
-    if (!(await this.tenantExists(tenantId))) throw new TenantIsolationError('TENANT_UNKNOWN', 'Tenant has no schema to export.');
+    if (!(await this.tenantExists(tenantId)))
+      throw new TenantIsolationError(
+        'TENANT_UNKNOWN',
+        'Tenant has no schema to export; listTenantSchemas() (or `tenancy list`) shows the tenants that have one.',
+      );
     return readTenantTables(this.dataSource, schema, tenantId);
   }
 
   /**
    * Restores an export into a new tenant schema, under `asTenantId` when given.
-   * Refuses an existing tenant rather than merge two tenants' rows.
+   * Refuses an existing tenant rather than merge two tenants' rows
+   * (TENANT_SCHEMA_EXISTS), and a file that is not an export of these
+   * entities (TENANT_IMPORT_INVALID), both before anything is created.
    */
-  async importTenant(dump: TenantExport, asTenantId: string = dump.tenantId): Promise<void> {
+  async importTenant(dump: TenantExport, asTenantId?: string): Promise<void> {
+    assertTenantExport(this.dataSource, dump);
+    asTenantId ??= dump.tenantId;
     const schema = this.schemaOf(asTenantId);
     if (await this.tenantExists(asTenantId)) {
-      throw new TenantIsolationError(
-        'TENANT_UNSUPPORTED_QUERY',
-        'Import target tenant already exists; drop it or import under a new tenant id.',
+      throw new TenantProvisioningError(
+        'TENANT_SCHEMA_EXISTS',
+        `Tenant ${JSON.stringify(asTenantId)} already exists; nothing was imported. Import under a new tenant id, or drop the tenant first if it is to be replaced.`,
       );
     }
     await this.createTenantSchema(asTenantId);
@@ -175,6 +190,12 @@ export class SchemaTenancyManager {
     } catch (error) {
       await this.dropTenantSchema(asTenantId);
       throw error;
+    }
+  }
+
+  private async requireTenantSchema(tenantId: string): Promise<void> {
+    if (!(await this.tenantExists(tenantId))) {
+      throw new TenantIsolationError('TENANT_UNKNOWN', `Tenant has no schema; create it with createTenantSchema() first.`);
     }
   }
 
@@ -187,9 +208,9 @@ export class SchemaTenancyManager {
     return rows[0].marked === true ? 'marked' : 'unmarked';
   }
 
-  private notOurs(schema: string, tenantId: string): TenantIsolationError {
-    return new TenantIsolationError(
-      'TENANT_UNSUPPORTED_QUERY',
+  private notOurs(schema: string, tenantId: string): TenantProvisioningError {
+    return new TenantProvisioningError(
+      'TENANT_SCHEMA_UNMARKED',
       `Schema "${schema}" exists but was not created by nestjs-tenancy as a tenant's (it lacks the "${TENANT_SCHEMA_MARK}" comment), ` +
         `so it is not treated as tenant ${JSON.stringify(tenantId)}. If it is that tenant's schema, adopt it with adoptTenantSchema(); otherwise rename it.`,
     );

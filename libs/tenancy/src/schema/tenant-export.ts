@@ -1,5 +1,5 @@
 import type { DataSource, EntityMetadata } from 'typeorm';
-import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { TenantProvisioningError } from '../errors/tenant-provisioning.error.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { livesInTenantSchema } from './apply-schema-strategy.js';
 
@@ -13,8 +13,34 @@ export interface TenantExport {
 
 const BATCH = 500;
 
+const invalid = (problem: string) =>
+  new TenantProvisioningError(
+    'TENANT_IMPORT_INVALID',
+    `Not a tenant export this app can import: ${problem}; nothing was imported. Import a file written by exportTenant() (or \`tenancy export\`) of an app with the same tenant entities.`,
+  );
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks a parsed export file before anything is created, so that a wrong or
+ * damaged file is refused whole (TENANT_IMPORT_INVALID) rather than half imported.
+ */
+export function assertTenantExport(dataSource: DataSource, dump: unknown): asserts dump is TenantExport {
+  if (!isRecord(dump) || dump.format !== 'nestjs-tenancy/tenant-export' || dump.version !== 1) {
+    throw invalid('it lacks format "nestjs-tenancy/tenant-export" and version 1');
+  }
+  if (typeof dump.tenantId !== 'string' || !Array.isArray(dump.tables)) throw invalid('it lacks "tenantId" or "tables"');
+  const known = new Set(tenantTablesInOrder(dataSource).map((m) => m.tableName));
+  for (const entry of dump.tables as unknown[]) {
+    if (!isRecord(entry) || typeof entry.table !== 'string' || !Array.isArray(entry.rows) || !entry.rows.every(isRecord)) {
+      throw invalid('a "tables" entry is not { table, rows: [objects] }');
+    }
+    if (!known.has(entry.table)) throw invalid(`it has a table ${JSON.stringify(entry.table)} that no tenant entity maps`);
+  }
+}
+
 /** Tenant tables, parents before children, so inserts satisfy foreign keys. */
-export function tenantTablesInOrder(dataSource: DataSource): EntityMetadata[] {
+function tenantTablesInOrder(dataSource: DataSource): EntityMetadata[] {
   const pending = dataSource.entityMetadatas.filter((m) => livesInTenantSchema(m) && m.tableType !== 'view');
   const ordered: EntityMetadata[] = [];
   while (pending.length > 0) {
@@ -39,21 +65,17 @@ export async function readTenantTables(dataSource: DataSource, schema: string, t
 }
 
 /**
- * Writes an export into an existing, empty tenant schema in one transaction,
- * rewriting the tenant column to the new tenant, then moves sequences past
- * the imported ids.
+ * Writes an export (checked by assertTenantExport) into an existing, empty
+ * tenant schema in one transaction, rewriting the tenant column to the new
+ * tenant, then moves sequences past the imported ids.
  */
 export async function writeTenantTables(dataSource: DataSource, schema: string, tenantId: string, dump: TenantExport): Promise<void> {
-  if (dump.format !== 'nestjs-tenancy/tenant-export' || dump.version !== 1) {
-    throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', 'Not a nestjs-tenancy tenant export (format/version 1).');
-  }
   const q = (name: string) => dataSource.driver.escape(name);
   const byTable = new Map(tenantTablesInOrder(dataSource).map((m) => [m.tableName, m]));
   await dataSource.transaction(async (tx) => {
     for (const { table, rows } of dump.tables) {
-      const metadata = byTable.get(table);
-      if (!metadata)
-        throw new TenantIsolationError('TENANT_UNSUPPORTED_QUERY', `Export has a table "${table}" that no tenant entity maps.`);
+      // assertTenantExport refused unknown tables before the schema was created.
+      const metadata = byTable.get(table)!;
       const tenantColumn = tenantColumnOf(metadata)?.databaseName;
       const columns = metadata.columns.map((c) => c.databaseName);
       for (let start = 0; start < rows.length; start += BATCH) {

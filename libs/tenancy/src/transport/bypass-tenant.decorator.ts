@@ -1,5 +1,5 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { BYPASS_TENANT_METADATA, TENANT_ROUTE_MODE_METADATA } from '../constants.js';
+import { SetMetadata } from '@nestjs/common';
+import { TENANT_ROUTE_MODE_METADATA } from '../constants.js';
 
 /**
  * Class or handler: the route runs with the tenant filter bypassed, only when
@@ -7,5 +7,5 @@ import { BYPASS_TENANT_METADATA, TENANT_ROUTE_MODE_METADATA } from '../constants
  * handler does not run. Every bypassed request goes to the audit sink.
  */
 export function BypassTenant(): ClassDecorator & MethodDecorator {
-  return applyDecorators(SetMetadata(BYPASS_TENANT_METADATA, true), SetMetadata(TENANT_ROUTE_MODE_METADATA, 'bypass'));
+  return SetMetadata(TENANT_ROUTE_MODE_METADATA, 'bypass');
 }

@@ -20,7 +20,7 @@ function enterFreshStore(): void {
   ClsServiceManager.getClsService().enterWith({});
 }
 
-export function startRequestsClean(server: EventEmitter): void {
+function startRequestsClean(server: EventEmitter): void {
   if (hooked.has(server)) return;
   hooked.add(server);
   for (const event of REQUEST_EVENTS) server.prependListener(event, enterFreshStore);

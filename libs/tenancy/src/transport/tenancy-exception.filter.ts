@@ -2,27 +2,35 @@ import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from 
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
 import { TENANCY_OPTIONS } from '../constants.js';
-import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
-import { TenantBusyError } from '../errors/tenant-busy.error.js';
-import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { TenancyErrorCode } from '../errors/tenancy-error.catalogue.js';
+import { TenancyError, type CataloguedError } from '../errors/tenancy-error.js';
 import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
-import { tenantErrorBody, type TenantErrorBody } from './tenant-error-body.js';
-import { unavailableErrorBody } from './unavailable-error-body.js';
+import { tenantErrorBody } from './tenant-error-body.js';
 
-/** Raised by data access inside a handler (a bug or an attack), or an audit outage: worth a log line. */
-const WORTH_LOGGING = new Set(['TENANT_MISMATCH', 'TENANT_MOVE', 'TENANT_UNSUPPORTED_QUERY', 'TENANT_AUDIT_UNAVAILABLE']);
-
-type HandledError = TenantIsolationError | TenantBusyError | DatabaseUnavailableError;
+/**
+ * Worth a warning besides the 500s: a foreign write raised inside a handler
+ * (a bug or an attack) and outages. TENANT_BUSY is not: it is the limit doing
+ * its job, and would flood the log under exactly the load it sheds.
+ */
+const WORTH_LOGGING: ReadonlySet<TenancyErrorCode> = new Set([
+  'TENANT_MISMATCH',
+  'TENANT_MOVE',
+  'TENANT_AUDIT_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
+  'DATABASE_TIMEOUT',
+]);
 
 /**
  * The one place where tenancy errors become responses: HTTP JSON
  * `{ statusCode, error, code, message }`, the same body as a microservice
- * error, or a WebSocket `exception` event. Also the 503s of the database
- * layer: TENANT_BUSY (option tenantConcurrency) and lost connections or
- * timeouts (DatabaseUnavailableError), with a Retry-After header.
+ * error, or a WebSocket `exception` event. It answers every code of the
+ * catalogue (errors/tenancy-error.catalogue.ts) with its status: refusals,
+ * the retryable 503s of the database layer (with a Retry-After header), and
+ * the developer's mistakes that reach a request (500, logged with the
+ * message that says how to fix them).
  */
-@Catch(TenantIsolationError, TenantBusyError, DatabaseUnavailableError)
-export class TenancyExceptionFilter implements ExceptionFilter<HandledError> {
+@Catch(TenancyError)
+export class TenancyExceptionFilter implements ExceptionFilter<CataloguedError> {
   private readonly logger = new Logger('Tenancy');
   private readonly credentialOnly: boolean;
 
@@ -33,11 +41,10 @@ export class TenancyExceptionFilter implements ExceptionFilter<HandledError> {
     this.credentialOnly = options.resolvers.every((resolver) => resolver.verifiesCredential === true);
   }
 
-  catch(error: HandledError, host: ArgumentsHost): Observable<never> | void {
-    const body = this.bodyOf(error);
-    if (WORTH_LOGGING.has(error.code) || error instanceof DatabaseUnavailableError) {
-      this.logger.warn(`refused with ${body.statusCode} ${body.code}: ${error.message}`);
-    }
+  catch(error: CataloguedError, host: ArgumentsHost): Observable<never> | void {
+    const body = tenantErrorBody(error, { credentialOnly: this.credentialOnly });
+    if (body.statusCode === 500) this.logger.error(`refused with 500 ${body.code}: ${error.message}`, error.stack);
+    else if (WORTH_LOGGING.has(error.code)) this.logger.warn(`refused with ${body.statusCode} ${body.code}: ${error.message}`);
     switch (host.getType()) {
       case 'rpc':
         return throwError(() => body);
@@ -53,10 +60,5 @@ export class TenancyExceptionFilter implements ExceptionFilter<HandledError> {
         adapter.reply(response, body, body.statusCode);
       }
     }
-  }
-
-  private bodyOf(error: HandledError): TenantErrorBody | (TenantErrorBody & { retryAfterSeconds: number }) {
-    if (error instanceof TenantIsolationError) return tenantErrorBody(error, { credentialOnly: this.credentialOnly });
-    return unavailableErrorBody(error);
   }
 }

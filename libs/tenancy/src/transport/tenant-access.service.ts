@@ -3,7 +3,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { recordBypassAudit } from '../context/tenant-store.js';
 import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { bypassAuditDetails } from './bypass-audit.js';
-import { bypassForbidden, tenantForbidden, tenantRequired, tenantUnknown } from './tenant-access.errors.js';
+import { bypassForbidden, tenantForbidden, tenantRequired, tenantUnknown } from '../errors/tenant-access.errors.js';
 import type { TenantDecision } from './tenant-decision.js';
 import type { TenantRequest } from './tenant-request.js';
 import { resolveRequest, type ResolvedRequest } from './tenant-resolution.js';

@@ -1,31 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { TenantIsolationError, type TenantIsolationErrorCode } from '../errors/tenant-isolation.error.js';
+import { TENANCY_ERRORS, type TenancyErrorCode } from '../errors/tenancy-error.catalogue.js';
+import { TenantBusyError } from '../errors/tenant-busy.error.js';
 import { tenantErrorBody } from './tenant-error-body.js';
 
-const body = (code: TenantIsolationErrorCode, credentialOnly = false) =>
-  tenantErrorBody(new TenantIsolationError(code, `internal detail for ${code}: tenant b, token eyJ...`), { credentialOnly });
+const CODES = Object.keys(TENANCY_ERRORS) as TenancyErrorCode[];
+const raised = (code: TenancyErrorCode) =>
+  Object.assign(new Error(`internal detail for ${code}: tenant b, table "secret_things", token eyJ...`), { code });
+const body = (code: TenancyErrorCode, credentialOnly = false) => tenantErrorBody(raised(code), { credentialOnly });
 
-describe("tenantErrorBody: the issue's table", () => {
+describe('tenantErrorBody answers from the catalogue', () => {
+  it.each(CODES)('%s: the catalogue status, its reason phrase and fixed message', (code) => {
+    const { status, message, retryAfterSeconds } = TENANCY_ERRORS[code];
+    expect(body(code)).toEqual({
+      statusCode: status,
+      error: expect.stringMatching(/^[A-Z][A-Za-z ]+$/),
+      code,
+      message,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    });
+  });
+
   it.each([
-    ['TENANT_REQUIRED', 400, 'Bad Request'],
-    ['TENANT_INVALID', 400, 'Bad Request'],
-    ['TENANT_UNKNOWN', 404, 'Not Found'],
-    ['TENANT_TOKEN_INVALID', 401, 'Unauthorized'],
-    ['TENANT_FORBIDDEN', 403, 'Forbidden'],
-    ['TENANT_BYPASS_FORBIDDEN', 403, 'Forbidden'],
-    ['TENANT_MISMATCH', 403, 'Forbidden'],
-    ['TENANT_MOVE', 403, 'Forbidden'],
-    ['TENANT_UNSUPPORTED_QUERY', 403, 'Forbidden'],
-    ['TENANT_AUDIT_UNAVAILABLE', 503, 'Service Unavailable'],
-  ] as const)('%s is %i %s', (code, statusCode, error) => {
-    expect(body(code)).toEqual({ statusCode, error, code, message: expect.any(String) });
+    [400, 'Bad Request'],
+    [404, 'Not Found'],
+    [409, 'Conflict'],
+    [500, 'Internal Server Error'],
+    [503, 'Service Unavailable'],
+  ])('status %i is "%s"', (status, reason) => {
+    const code = CODES.find((c) => TENANCY_ERRORS[c].status === status)!;
+    expect(body(code).error).toBe(reason);
   });
 
   it('a missing tenant is 401 when every resolver verifies a credential (JWT-only)', () => {
     expect(body('TENANT_REQUIRED', true)).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect(body('TENANT_UNKNOWN', true)).toMatchObject({ statusCode: 404 });
   });
 
-  it('never copies the internal message, which may name tenants or carry tokens', () => {
-    expect(JSON.stringify(body('TENANT_MISMATCH'))).not.toMatch(/internal|tenant b|eyJ/);
+  it('a query the library cannot check is the server’s bug: 500, not 403', () => {
+    expect(body('TENANT_UNSUPPORTED_QUERY')).toMatchObject({ statusCode: 500, error: 'Internal Server Error' });
+  });
+
+  it("TENANT_BUSY tells the client the tenant's own wait", () => {
+    expect(tenantErrorBody(new TenantBusyError('a', 7))).toMatchObject({ statusCode: 503, retryAfterSeconds: 7 });
+  });
+
+  it('never copies the internal message, which may name tenants, tables or carry tokens', () => {
+    for (const code of CODES) expect(JSON.stringify(body(code))).not.toMatch(/internal|tenant b|secret_things|eyJ/);
   });
 });

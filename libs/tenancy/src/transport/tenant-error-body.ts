@@ -1,6 +1,7 @@
-import type { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { TENANCY_ERRORS, type TenancyErrorStatus } from '../errors/tenancy-error.catalogue.js';
+import type { CataloguedError } from '../errors/tenancy-error.js';
 
-/** The JSON body of every tenancy refusal. */
+/** The JSON body of every tenancy error answer. */
 export interface TenantErrorBody {
   statusCode: number;
   error: string;
@@ -8,31 +9,19 @@ export interface TenantErrorBody {
   message: string;
 }
 
-const REASONS: Record<number, string> = {
+/** A 503 body and how long the client should wait before retrying. */
+export interface UnavailableErrorBody extends TenantErrorBody {
+  retryAfterSeconds: number;
+}
+
+const REASONS: Record<TenancyErrorStatus, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
   503: 'Service Unavailable',
-};
-
-/**
- * Fixed public messages: the error's own message may name entities or carry
- * hints for developers, and must not reach clients. Codes not listed (raised
- * by data access inside a handler) are 403: the request tried to cross a
- * tenant boundary, which is the client's doing, never a 500.
- */
-const RESPONSES: Partial<Record<string, [status: number, message: string]>> = {
-  TENANT_REQUIRED: [400, 'This request must name a tenant.'],
-  TENANT_INVALID: [400, 'The tenant id is malformed.'],
-  TENANT_UNKNOWN: [404, 'Unknown or inactive tenant.'],
-  TENANT_TOKEN_INVALID: [401, 'The bearer token is invalid, expired or not signed by a trusted key.'],
-  TENANT_FORBIDDEN: [403, 'The credentials do not grant access to the requested tenant.'],
-  TENANT_BYPASS_FORBIDDEN: [403, 'This route reads across tenants and the caller is not allowed to.'],
-  TENANT_MISMATCH: [403, 'The request tried to write data of another tenant; nothing was written.'],
-  TENANT_MOVE: [403, 'Records cannot be moved to another tenant; nothing was written.'],
-  // Not the client's fault and worth retrying: the audit store is down, so no bypass runs.
-  TENANT_AUDIT_UNAVAILABLE: [503, 'Cross-tenant access is unavailable while the audit log cannot record it.'],
 };
 
 export interface TenantErrorMapping {
@@ -40,10 +29,21 @@ export interface TenantErrorMapping {
   credentialOnly: boolean;
 }
 
-export function tenantErrorBody(error: TenantIsolationError, mapping: TenantErrorMapping): TenantErrorBody {
-  let [statusCode, message] = RESPONSES[error.code] ?? [403, 'The request was refused by tenant isolation.'];
+/**
+ * The answer to a catalogued error, from the catalogue's status and fixed
+ * message: the error's own message may name entities or carry hints for
+ * developers, and must not reach clients.
+ */
+export function tenantErrorBody(
+  error: Pick<CataloguedError, 'code' | 'retryAfterSeconds'>,
+  mapping: TenantErrorMapping = { credentialOnly: false },
+): TenantErrorBody | UnavailableErrorBody {
+  const entry = TENANCY_ERRORS[error.code];
+  let { status: statusCode, message }: { status: TenancyErrorStatus; message: string } = entry;
   if (error.code === 'TENANT_REQUIRED' && mapping.credentialOnly) {
     [statusCode, message] = [401, 'This request needs a bearer token naming a tenant.'];
   }
-  return { statusCode, error: REASONS[statusCode] ?? 'Error', code: error.code, message };
+  const body = { statusCode, error: REASONS[statusCode], code: error.code, message };
+  if (entry.retryAfterSeconds === undefined) return body;
+  return { ...body, retryAfterSeconds: error.retryAfterSeconds ?? entry.retryAfterSeconds };
 }

@@ -1,5 +1,5 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { TENANT_OPTIONAL_METADATA, TENANT_ROUTE_MODE_METADATA } from '../constants.js';
+import { SetMetadata } from '@nestjs/common';
+import { TENANT_ROUTE_MODE_METADATA } from '../constants.js';
 
 /**
  * Class or handler: the route needs no tenant (health, login, docs). A tenant
@@ -7,5 +7,5 @@ import { TENANT_OPTIONAL_METADATA, TENANT_ROUTE_MODE_METADATA } from '../constan
  * entities without one still fail closed.
  */
 export function TenantOptional(): ClassDecorator & MethodDecorator {
-  return applyDecorators(SetMetadata(TENANT_OPTIONAL_METADATA, true), SetMetadata(TENANT_ROUTE_MODE_METADATA, 'optional'));
+  return SetMetadata(TENANT_ROUTE_MODE_METADATA, 'optional');
 }

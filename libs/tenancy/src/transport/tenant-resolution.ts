@@ -1,5 +1,5 @@
 import { assertValidTenantId } from '../context/tenant-id.js';
-import { tenantForbidden } from './tenant-access.errors.js';
+import { tenantForbidden } from '../errors/tenant-access.errors.js';
 import type { TenantRequest } from './tenant-request.js';
 import type { TenantPrincipal, TenantResolver } from './tenant-resolver.interface.js';
 

@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import { CLS_CTX, type ClsStore } from 'nestjs-cls';
 import { catchError, EMPTY, from, switchMap, type Observable } from 'rxjs';
-import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import { TenancyError } from '../errors/tenancy-error.js';
 import { httpTenantRequest } from './http-tenant-request.js';
 import { rpcTenantRequest, wsTenantRequest } from './message-tenant-request.js';
 import { observeInStore } from './observable-context.js';
@@ -45,9 +45,9 @@ export class TenantInterceptor implements NestInterceptor {
           return next.handle();
         }),
       ),
-      // Nest applies no global filter to gateways: answer tenancy refusals here, through the one filter.
+      // Nest applies no global filter to gateways: answer every catalogued error here, through the one filter.
       catchError((error: unknown) => {
-        if (context.getType() !== 'ws' || !(error instanceof TenantIsolationError)) throw error;
+        if (context.getType() !== 'ws' || !(error instanceof TenancyError)) throw error;
         this.filter.catch(error, context);
         return EMPTY;
       }),

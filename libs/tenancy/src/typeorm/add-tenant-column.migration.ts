@@ -13,7 +13,7 @@ export interface AddTenantColumnOptions {
 }
 
 /**
- * Adopting tenancy on a populated table (the reference's migration guide):
+ * Adopting tenancy on a populated table (the migration guide of the FastAPI ORM design we follow):
  * add the column nullable, backfill it, then make it NOT NULL and index it
  * under the name TypeORM gives the `@TenantScoped` index, so that a later
  * `migration:generate` sees nothing left to do.

@@ -1,4 +1,4 @@
-import type { DatabaseUnavailableCode } from '../errors/database-unavailable.error.js';
+import type { DatabaseUnavailableCode } from '../errors/tenancy-error.catalogue.js';
 
 /**
  * SQLSTATEs after which the server has closed (or is closing) the session:

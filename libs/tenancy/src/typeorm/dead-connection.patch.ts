@@ -1,6 +1,6 @@
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
-import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { databaseFailureOf } from './database-failure.js';
 
 /** Why TypeORM released the runner: set when the release carried an error (the connection died). */

@@ -7,7 +7,7 @@ import { tenancyOptionsFor } from './tenancy-data-source.registry.js';
  * Named parameter bound at execution: 1 when the context then may read every
  * tenant (a bypass, or no tenant with `onMissingTenant: 'unfiltered'`), else 0.
  */
-export const UNFILTERED_PARAMETER = 'tenancy_unfiltered';
+const UNFILTERED_PARAMETER = 'tenancy_unfiltered';
 const UNFILTERED_CONDITION = `1 = :${UNFILTERED_PARAMETER}`;
 
 /**
@@ -22,7 +22,7 @@ export function unfilteredMark(): string[] {
   return [UNFILTERED_CONDITION];
 }
 
-export function allowsUnfiltered(dataSource: DataSource): boolean {
+function allowsUnfiltered(dataSource: DataSource): boolean {
   if (isTenantFilterBypassed()) return true;
   return getCurrentTenant() === undefined && tenancyOptionsFor(dataSource).onMissingTenant === 'unfiltered';
 }

@@ -23,7 +23,7 @@ function entityFor(qb: QueryBuilderInternals, target: unknown): unknown {
  * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
  * Returns the late-context marks for the aliases a bypass let through.
  */
-export function assertNamedTables(qb: QueryBuilderInternals): string[] {
+function assertNamedTables(qb: QueryBuilderInternals): string[] {
   const marks: string[] = [];
   for (const alias of qb.expressionMap.aliases) {
     if (alias.hasMetadata || alias.subQuery || typeof alias.tablePath !== 'string') continue;

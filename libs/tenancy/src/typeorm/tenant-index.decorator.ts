@@ -9,7 +9,7 @@ export interface TenantIndexOptions {
 
 /**
  * A composite index led by the tenant column, e.g. `@TenantIndex(['sku'], { unique: true })`
- * gives a unique `(tenant_id, sku)`: the reference's per-tenant composite indexes.
+ * gives a unique `(tenant_id, sku)`: the per-tenant composite indexes of the FastAPI ORM design we follow.
  */
 export function TenantIndex(columns: string[], options: TenantIndexOptions = {}): ClassDecorator {
   return (target) => {

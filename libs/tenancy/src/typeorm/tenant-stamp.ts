@@ -35,7 +35,7 @@ export function stampTenant(row: ObjectLiteral, column: ColumnMetadata, scope: T
   }
 }
 
-export function foreignTenant(entity: string): TenantIsolationError {
+function foreignTenant(entity: string): TenantIsolationError {
   return new TenantIsolationError(
     'TENANT_MISMATCH',
     `Refused a write to "${entity}" with a tenantId other than the current tenant. Nothing was written; use bypassTenantFilter() for deliberate cross-tenant writes.`,

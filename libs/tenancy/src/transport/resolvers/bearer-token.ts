@@ -1,4 +1,4 @@
-import { tokenInvalid } from '../tenant-access.errors.js';
+import { tokenInvalid } from '../../errors/tenant-access.errors.js';
 
 /**
  * The token of an `Authorization: Bearer` header; `undefined` when the header

@@ -1,6 +1,6 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { TenancyConfigurationError } from '../../errors/tenancy-configuration.error.js';
-import { tokenInvalid } from '../tenant-access.errors.js';
+import { tokenInvalid } from '../../errors/tenant-access.errors.js';
 import type { TenantRequest } from '../tenant-request.js';
 import type { TenantPrincipal, TenantResolution, TenantResolver } from '../tenant-resolver.interface.js';
 import { bearerToken } from './bearer-token.js';
