@@ -71,7 +71,9 @@ export function requireTenant(): string {
  * caller: code that asks for one tenant must see only that tenant.
  */
 export function runWithTenant<T>(tenantId: string, fn: () => T): T {
-  return runCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined }, fn);
+  const valid = assertValidTenantId(tenantId);
+  // The new store in one literal (no patch object to spread): jobs and loops enter a tenant per operation.
+  return cls().runWith({ ...currentStore(), [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined } as TenantStore, fn);
 }
 
 function auditBypass(options: BypassOptions): Promise<void> | undefined {
