@@ -229,8 +229,8 @@ const cls = () =>
     // Picking a tenant inside a bypass keeps the bypass: an admin loop over tenants reads and deletes all of them.
     protection: 'tenant-ends-bypass',
     file: 'libs/tenancy/src/context/tenant-store.ts',
-    find: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined });',
-    replace: '  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId) });',
+    find: '  enterCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId), [BYPASS_CLS_KEY]: undefined });',
+    replace: '  enterCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId) });',
   },
   {
     // Trusting a remembered setting inside a transaction: a user's ROLLBACK TO SAVEPOINT brings back another context's.
@@ -290,8 +290,23 @@ const cls = () =>
     // A failing sink logged and the bypass run anyway (the old recordAudit).
     protection: 'audit-fail-closed',
     file: 'libs/tenancy/src/context/tenant-audit.ts',
-    find: '    if (!allowUnaudited) throw auditUnavailable(error);',
-    replace: '    if (allowUnaudited === undefined) throw auditUnavailable(error);',
+    find: '    if (!policy.allowUnaudited) throw auditUnavailable(error);',
+    replace: '    if (policy.allowUnaudited === undefined) throw auditUnavailable(error);',
+  },
+  {
+    // A DataSource that trusts whatever settings the context carries: a job's default settings loosen its module's.
+    protection: 'datasource-settings',
+    file: 'libs/tenancy/src/typeorm/tenant-context.check.ts',
+    find: '  if (settings === undefined || currentTenantContextSettings() === settings) return;',
+    replace: '  if (settings !== null) return;',
+    also: [
+      {
+        // The same rule for an explicit tenant id written under a bypass.
+        file: 'libs/tenancy/src/typeorm/tenant-stamp.ts',
+        find: '          if (scope.tenantIdPattern) assertValidTenantId(value, scope.tenantIdPattern);',
+        replace: '',
+      },
+    ],
   },
   {
     protection: 'rls-bypass-guard',
@@ -302,7 +317,7 @@ const cls = () =>
   {
     protection: 'rls-bypass-audit',
     file: 'libs/tenancy/src/rls/enable-tenant-rls.migration.ts',
-    find: "  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options });",
+    find: "  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options }, settings);",
     replace: '',
   },
   {

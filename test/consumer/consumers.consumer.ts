@@ -77,6 +77,8 @@ describe('the tarball', () => {
     for (const needed of [
       'dist/index.js',
       'dist/index.d.ts',
+      'dist/testing.js',
+      'dist/testing.d.ts',
       'dist/cli/tenancy-cli.js',
       'README.md',
       'LICENSE',
@@ -95,6 +97,8 @@ describe('the tarball', () => {
       expect.arrayContaining(['@nestjs/common', '@nestjs/core', '@nestjs/typeorm', 'typeorm', 'nestjs-cls', 'rxjs', 'reflect-metadata']),
     );
     expect(manifest.bin).toEqual({ tenancy: './dist/cli/tenancy-cli.js' });
+    // The public barrel and the one documented testing entry point, nothing else.
+    expect(Object.keys(manifest.exports as Record<string, unknown>)).toEqual(['.', './testing', './package.json']);
   });
 });
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeaderTenantResolver, JwtTenantResolver, type TenantAuditEvent } from 'nestjs-tenancy';
+import { HeaderTenantResolver, JwtTenantResolver, TenantContext, type TenantAuditEvent } from 'nestjs-tenancy';
 import { CATALOG_CONTROLLERS } from './support/catalog.controllers.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
 import { seedProducts } from './support/seed.js';
@@ -24,7 +24,8 @@ describe.each(TARGETS)('@BypassTenant with canBypass on $name', (target) => {
         audit: { record: (event) => void audit.push(event) },
       },
     });
-    await seedProducts(t.dataSource, SEED);
+    const context = t.app.get(TenantContext);
+    await seedProducts(t.dataSource, SEED, (fn, options) => context.bypass(fn, options));
     admin = await signToken({ sub: 'root', role: 'admin' });
     user = await signToken({ sub: 'alice', role: 'user', tenant_id: 'a' });
     audit.length = 0;

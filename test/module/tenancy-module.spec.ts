@@ -137,8 +137,5 @@ describe('TenancyModule options are validated at start-up', () => {
     expect(() => context.run('abc', () => undefined)).toThrow(expect.objectContaining({ code: 'TENANT_INVALID' }));
     expect(context.run('123', () => context.getTenantId())).toBe('123');
     await moduleRef.close();
-    const { configureTenantContext } = await import('../../libs/tenancy/src/context/tenant-context.config.js');
-    const { DEFAULT_TENANT_ID_PATTERN } = await import('../../libs/tenancy/src/constants.js');
-    configureTenantContext({ tenantIdPattern: DEFAULT_TENANT_ID_PATTERN });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bypassTenantFilter, runWithTenant, type TenantAuditEvent } from 'nestjs-tenancy';
-import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
+import { runWithTenant, type TenantAuditEvent } from 'nestjs-tenancy';
+import { bypassUnder } from '../support/context-settings.js';
 import { Product } from '../support/catalog.entities.js';
 import { openRlsFixture, seedCatalog, sessionSettings, tenantsSeen, type RlsFixture } from './support/rls-fixture.js';
 
@@ -8,8 +8,8 @@ import { openRlsFixture, seedCatalog, sessionSettings, tenantsSeen, type RlsFixt
 describe('RLS: bypassTenantFilter on the app role', () => {
   let fx: RlsFixture;
   const audited: TenantAuditEvent[] = [];
+  const bypassTenantFilter = bypassUnder(() => ({ audit: { record: (event) => void audited.push(event) } }));
   beforeAll(async () => {
-    configureTenantContext({ audit: { record: (event) => void audited.push(event) } });
     fx = await openRlsFixture({ poolSize: 2 });
   });
   afterAll(async () => fx?.close());

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runWithTenant, TenancyModule } from 'nestjs-tenancy';
+import { bypassTenantRls, runWithTenant, TenancyModule, type TenantAuditEvent } from 'nestjs-tenancy';
 import type { DataSource } from 'typeorm';
 import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
 import { createRlsDatabase, type RlsDatabase } from './support/rls-database.js';
@@ -42,6 +42,24 @@ describe('RLS: TenancyModule.forRoot({ rls: true })', () => {
     await seedCatalog(app);
     expect(await runWithTenant('a', () => tenantsSeen(app))).toEqual(['a']);
     expect(await tenantsSeen(app)).toEqual([]);
+  });
+
+  it("a migration's bypassTenantRls on the module's DataSource is recorded by the module's audit sink", async () => {
+    const recorded: TenantAuditEvent[] = [];
+    const owner = await boot([
+      TenancyModule.forRoot({ rls: true, audit: { record: (event) => void recorded.push(event) } }),
+      typeorm(db.owner.url, true),
+    ]);
+    const runner = owner.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      // A migration runs outside any request or TenantContext: the free function, the default settings.
+      await bypassTenantRls(runner, { reason: 'backfill 7' });
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(recorded.map((event) => event.reason)).toEqual(['backfill 7']);
   });
 
   it('rls: true on SQLite fails start-up, naming the option', async () => {

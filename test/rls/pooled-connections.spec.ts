@@ -1,15 +1,17 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bypassTenantFilter, clearCurrentTenant, runWithTenant } from 'nestjs-tenancy';
-import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
+import { clearCurrentTenant, runWithTenant } from 'nestjs-tenancy';
+import { bypassUnder } from '../support/context-settings.js';
 import { Product } from '../support/catalog.entities.js';
 import { openRlsFixture, seedCatalog, tenantsSeen, type RlsFixture } from './support/rls-fixture.js';
 
 /** A pooled connection must never carry one unit of work's tenant into the next. */
+// 30 audited bypasses below: recorded nowhere.
+const bypassTenantFilter = bypassUnder(() => ({ audit: { record: () => undefined } }));
+
 describe('RLS: settings on a pool of 2 connections', () => {
   let fx: RlsFixture;
   beforeAll(async () => {
-    configureTenantContext({ audit: { record: () => undefined } }); // 30 audited bypasses below
     fx = await openRlsFixture({ poolSize: 2 });
     await seedCatalog(fx.app);
   });

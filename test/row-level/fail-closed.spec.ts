@@ -8,9 +8,8 @@ import {
   TenantIsolationError,
   type TenantAuditEvent,
 } from 'nestjs-tenancy';
-import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
-import { LoggerAuditSink } from '../../libs/tenancy/src/context/tenant-audit.js';
-import { registerDataSourceTenancy } from '../../libs/tenancy/src/typeorm/tenancy-data-source.registry.js';
+import { registerDataSourceTenancy } from 'nestjs-tenancy/testing';
+import { bypassUnder } from '../support/context-settings.js';
 import { CATALOG_ENTITIES, Category, Product, Review } from '../support/catalog.entities.js';
 import { seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
@@ -84,14 +83,10 @@ describe.each(DIALECTS)('no tenant and no bypass fails closed ($name)', (dialect
   describe('bypassTenantFilter', () => {
     it('sees every tenant and is audited with its reason', async () => {
       const events: TenantAuditEvent[] = [];
-      configureTenantContext({ audit: { record: (event) => void events.push(event) } });
-      try {
-        const count = await runWithTenant('a', () => bypassTenantFilter(() => products().count(), { reason: 'monthly report' }));
-        expect(count).toBe(4);
-        expect(events).toMatchObject([{ type: 'tenancy.bypass', tenantId: 'a', reason: 'monthly report' }]);
-      } finally {
-        configureTenantContext({ audit: new LoggerAuditSink() });
-      }
+      const bypass = bypassUnder(() => ({ audit: { record: (event) => void events.push(event) } }));
+      const count = await runWithTenant('a', () => bypass(() => products().count(), { reason: 'monthly report' }));
+      expect(count).toBe(4);
+      expect(events).toMatchObject([{ type: 'tenancy.bypass', tenantId: 'a', reason: 'monthly report' }]);
     });
     it('honours an explicit tenantId on insert', async () => {
       const saved = await bypassTenantFilter(() => products().save({ name: 'for b', sku: 'BY-1', tenantId: 'b' }));

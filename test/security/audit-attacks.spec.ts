@@ -1,15 +1,8 @@
 import request from 'supertest';
 import type { Repository } from 'typeorm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  bypassTenantFilter,
-  JwtTenantResolver,
-  LoggerAuditSink,
-  runWithTenant,
-  type TenantAuditEvent,
-  type TenantAuditSink,
-} from 'nestjs-tenancy';
-import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { JwtTenantResolver, runWithTenant, type TenantAuditEvent, type TenantAuditSink, type TenantContextSettings } from 'nestjs-tenancy';
+import { bypassUnder } from '../support/context-settings.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from '../http/support/http-app.js';
 import { bearer, signToken, AUDIENCE, HS_SECRET, ISSUER } from '../http/support/tokens.js';
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
@@ -52,6 +45,8 @@ describe.each(DIALECTS)('Audit outage attacks on bypassTenantFilter ($name)', (d
   let db: TestDataSource;
   let products: Repository<Product>;
   const sink = new SwitchableSink();
+  let settings: Partial<TenantContextSettings>;
+  const bypassTenantFilter = bypassUnder(() => settings);
 
   beforeAll(async () => {
     db = await dialect.open(CATALOG_ENTITIES);
@@ -61,9 +56,8 @@ describe.each(DIALECTS)('Audit outage attacks on bypassTenantFilter ($name)', (d
   beforeEach(async () => {
     await resetProducts(db.dataSource, SEED);
     sink.mode = 'ok';
-    configureTenantContext({ audit: sink, allowUnauditedBypass: false });
+    settings = { audit: sink, allowUnauditedBypass: false };
   });
-  afterEach(() => configureTenantContext({ audit: new LoggerAuditSink(), allowUnauditedBypass: false }));
 
   /** The names a bypassed read returned, and whether the bypassed function ran at all. */
   function bypassedRead() {
@@ -126,9 +120,9 @@ describe.each(DIALECTS)('Audit outage attacks on bypassTenantFilter ($name)', (d
 
   it('[regression] a slow sink that succeeds: the bypass starts only after the record was written', async () => {
     const order: string[] = [];
-    configureTenantContext({
+    settings = {
       audit: { record: () => new Promise<void>((resolve) => setTimeout(() => (order.push('recorded'), resolve()), 15)) },
-    });
+    };
     const names = await bypassTenantFilter(async () => {
       order.push('bypass ran');
       return (await products.find({ order: { id: 'ASC' } })).map((row) => row.name);
@@ -139,7 +133,7 @@ describe.each(DIALECTS)('Audit outage attacks on bypassTenantFilter ($name)', (d
 
   it('[regression] allowUnauditedBypass: true is the explicit opt-out: the bypass runs during the outage', async () => {
     sink.mode = 'reject';
-    configureTenantContext({ allowUnauditedBypass: true });
+    settings = { ...settings, allowUnauditedBypass: true };
     expect((await bypassTenantFilter(() => products.find())).length).toBe(4);
   });
 });
@@ -165,7 +159,6 @@ describe.each(TARGETS)('Audit outage attacks on @BypassTenant() routes ($name)',
   });
   afterAll(async () => {
     await t?.close();
-    configureTenantContext({ audit: new LoggerAuditSink(), allowUnauditedBypass: false });
   });
   beforeEach(async () => {
     await resetProducts(t.dataSource, SEED);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import {
-  bypassTenantFilter,
-  bypassTenantRls,
+  bypassTenantRls as bypassRls,
   disableTenantRls,
   enableTenantRls,
   generateTenantRlsMigration,
@@ -10,9 +9,9 @@ import {
   runWithTenant,
   syncTenantRls,
   type TenantAuditEvent,
+  type TenantAuditSink,
 } from 'nestjs-tenancy';
-import { configureTenantContext } from '../../libs/tenancy/src/context/tenant-context.config.js';
-import { LoggerAuditSink } from 'nestjs-tenancy';
+import { bypassUnder, under } from '../support/context-settings.js';
 import { createRlsDatabase, type RlsDatabase } from '../rls/support/rls-database.js';
 import { openDataSource } from '../rls/support/rls-fixture.js';
 import { loadGeneratedMigration } from '../rls/support/load-generated-migration.js';
@@ -188,6 +187,9 @@ describe('RLS attacks: bypassTenantRls outside a migration (PostgreSQL, app role
   let owner: DataSource;
   let app: DataSource;
   const audited: TenantAuditEvent[] = [];
+  let audit: TenantAuditSink;
+  const bypassTenantFilter = bypassUnder(() => ({ audit }));
+  const bypassTenantRls = under(() => ({ audit }), bypassRls);
 
   beforeAll(async () => {
     db = await createRlsDatabase();
@@ -197,13 +199,12 @@ describe('RLS attacks: bypassTenantRls outside a migration (PostgreSQL, app role
     app = await openDataSource(db.app.url, ENTITIES);
   });
   afterAll(async () => {
-    configureTenantContext({ audit: new LoggerAuditSink() });
     await app?.destroy();
     await owner?.destroy();
     await db?.drop();
   });
   beforeEach(async () => {
-    configureTenantContext({ audit: { record: (event) => void audited.push(event) } });
+    audit = { record: (event) => void audited.push(event) };
     audited.length = 0;
     await db.superuser('TRUNCATE events');
     await db.superuser(EVENTS_SEED);
@@ -260,13 +261,11 @@ describe('RLS attacks: bypassTenantRls outside a migration (PostgreSQL, app role
   });
 
   it('[rls-bypass-audit] with no tenant but a failing audit sink, it is refused and no row opens', async () => {
-    configureTenantContext({
-      audit: {
-        record: async () => {
-          throw new Error('audit store down');
-        },
+    audit = {
+      record: async () => {
+        throw new Error('audit store down');
       },
-    });
+    };
     const seen = await inTransaction(async (runner) => {
       await expect(bypassTenantRls(runner)).rejects.toMatchObject({ code: 'TENANT_AUDIT_UNAVAILABLE' });
     });

@@ -5,6 +5,8 @@
  */
 export const TENANT_CLS_KEY = Symbol.for('tenancy:tenant');
 export const BYPASS_CLS_KEY = Symbol.for('tenancy:bypass');
+/** The TenantContextSettings of the context (tenantIdPattern, audit sink...), handed in by the TenancyModule that opened it. */
+export const SETTINGS_CLS_KEY = Symbol.for('tenancy:settings');
 
 /** 'required' | 'optional' | 'bypass', one key so that a handler's mark overrides its class's whichever it is. */
 export const TENANT_ROUTE_MODE_METADATA = 'tenancy:route-mode';

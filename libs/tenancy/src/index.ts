@@ -18,10 +18,13 @@ export {
   requireTenant,
   runWithTenant,
   setCurrentTenant,
+  isValidTenantId,
+  runWithTenantSettings,
   type BypassOptions,
 } from './context/tenant-store.js';
-export { isValidTenantId } from './context/tenant-id.js';
-export { LoggerAuditSink, type TenantAuditEvent, type TenantAuditSink } from './context/tenant-audit.js';
+export type { TenantAuditEvent, TenantAuditSink } from './context/tenant-audit.js';
+export type { TenantContextSettings } from './context/tenant-context.settings.js';
+export { LoggerAuditSink } from './nest/logger-audit.sink.js';
 
 // Errors: one catalogue of stable codes (errors/tenancy-error.catalogue.ts) and the classes that carry them.
 export {
@@ -41,6 +44,8 @@ export { TenantRlsError } from './errors/tenant-rls.error.js';
 export { TenancyConfigurationError } from './errors/tenancy-configuration.error.js';
 export { TenantBusyError } from './errors/tenant-busy.error.js';
 export { DatabaseUnavailableError } from './typeorm/database-unavailable.error.js';
+// Opt-in fix of TypeORM's PostgreSQL pool (dead connections returned to the pool, 503 mapping); not tenancy.
+export { recoverDeadPostgresConnections } from './typeorm/dead-connection.patch.js';
 export type { TenantConcurrencyOptions } from './concurrency/tenant-concurrency.options.js';
 
 export { TenantScoped, type TenantScopedOptions } from './typeorm/tenant-scoped.decorator.js';

@@ -1,4 +1,5 @@
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { recoverDeadPostgresConnections } from 'nestjs-tenancy';
 import type { DemoConfig } from '../config/demo-config.js';
 import { DATABASE_TIMEOUTS } from './database-timeouts.js';
 import { DEMO_ENTITIES } from './demo-entities.js';
@@ -13,10 +14,12 @@ export function databaseOptions(config: Pick<DemoConfig, 'databaseUrl' | 'sqlite
     throw new Error('the schema strategy needs a PostgreSQL URL (main.ts starts embedded PostgreSQL when DATABASE_URL is unset)');
   }
   // Schema strategy: TypeORM's own start-up synchronize would run before the
-  // strategy is bound (TenancyModule.forRootAsync) and create the tenant
-  // tables in the shared schema; the seeder synchronizes afterwards instead.
+  // strategy is bound and put the tenant tables in the shared schema, for
+  // TenancyModule to take back; the seeder synchronizes afterwards instead.
   const synchronize = config.strategy === 'row';
   if (config.databaseUrl) {
+    // Opt-in pool fix (not tenancy): lost connections and timeouts answer 503 with Retry-After.
+    recoverDeadPostgresConnections();
     return {
       type: 'postgres',
       url: config.databaseUrl,

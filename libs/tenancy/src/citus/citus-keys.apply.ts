@@ -5,7 +5,6 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
 import { citusMetadataArgs } from './citus-keys.args.js';
-import { configureTenantContext } from '../context/tenant-context.config.js';
 import { patchCitusMultiTenantInsert } from './citus-insert.patch.js';
 import { patchCitusIdMaps } from './citus-id-map.patch.js';
 import { CitusRelationSubscriber } from './citus-relation.subscriber.js';
@@ -106,8 +105,6 @@ export function applyCitusKeys(dataSource: DataSource): void {
   const subscribers = dataSource.subscribers as unknown[];
   if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber)) subscribers.push(new CitusRelationSubscriber());
   applied.add(dataSource);
-  // From now on a bypass reads distributed tables on every node; the audit says so.
-  configureTenantContext({ bypassDetails: { routing: 'all-shards' } });
   patchCitusMultiTenantInsert();
   patchCitusIdMaps();
 }

@@ -1,5 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { assertValidTenantId } from '../context/tenant-id.js';
+import { assertTenantIdInContext } from '../context/tenant-store.js';
+import { tenancyOptionsFor } from '../typeorm/tenancy-data-source.registry.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { placementOf, prepareMove, type CitusNode, type MoveTenantOptions, type MoveTenantResult } from './citus-nodes.js';
 import { citusPlan } from './citus-tables.js';
@@ -43,7 +45,10 @@ export async function moveTenant(
   target: CitusNode,
   options: MoveTenantOptions = {},
 ): Promise<MoveRowTenantResult> {
-  const tenant = assertValidTenantId(tenantId);
+  const tenant = assertTenantIdInContext(tenantId);
+  // The module that bound the DataSource has the last word on what a tenant id looks like.
+  const bound = tenancyOptionsFor(queryRunner.connection).context;
+  if (bound) assertValidTenantId(tenant, bound.tenantIdPattern);
   const mode = await prepareMove(queryRunner, target, options);
   const table = await anchorTable(queryRunner);
 

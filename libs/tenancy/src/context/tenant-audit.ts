@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 
 /** One deliberate crossing of the tenant boundary. */
@@ -16,19 +15,30 @@ export interface TenantAuditSink {
   record(event: TenantAuditEvent): void | Promise<void>;
 }
 
-const logger = new Logger('TenancyAudit');
+/** 'unaudited': the sink failed and allowUnauditedBypass let the bypass run anyway. */
+export type TenantAuditOutcome = 'recorded' | 'unaudited';
 
-export class LoggerAuditSink implements TenantAuditSink {
-  record(event: TenantAuditEvent): void {
-    const parts = [
-      `tenant filter bypassed`,
-      `from tenant=${event.tenantId ?? '(none)'}`,
-      event.reason ? `reason="${event.reason}"` : 'reason=(not given)',
-      event.details ? JSON.stringify(event.details) : undefined,
-    ];
-    logger.warn(parts.filter(Boolean).join(' '));
-  }
+/** The one-line form of an event, shared by the sinks that write text. */
+export function formatAuditEvent(event: TenantAuditEvent): string {
+  const parts = [
+    `tenant filter bypassed`,
+    `from tenant=${event.tenantId ?? '(none)'}`,
+    event.reason ? `reason="${event.reason}"` : 'reason=(not given)',
+    event.details ? JSON.stringify(event.details) : undefined,
+  ];
+  return parts.filter(Boolean).join(' ');
 }
+
+/**
+ * The sink of a context no TenancyModule configured (scripts without Nest):
+ * the context layer knows no Nest logger, so it writes to stderr. The module
+ * hands its own sink (Nest's Logger by default) to the contexts it opens.
+ */
+export const stderrAuditSink: TenantAuditSink = Object.freeze({
+  record(event: TenantAuditEvent): void {
+    console.warn(`[TenancyAudit] ${formatAuditEvent(event)}`);
+  },
+});
 
 function auditUnavailable(cause: unknown): TenantIsolationError {
   const error = new TenantIsolationError(
@@ -40,18 +50,28 @@ function auditUnavailable(cause: unknown): TenantIsolationError {
   return error;
 }
 
+export interface RecordAuditPolicy {
+  allowUnaudited: boolean;
+  /** Where a sink failure is reported when allowUnaudited lets the bypass run. */
+  reportFailure: (message: string) => void;
+}
+
 /**
  * Records one bypass before it runs. A sink that throws or rejects refuses the
- * bypass (TENANT_AUDIT_UNAVAILABLE) unless `allowUnaudited`, which only logs
- * the failure. A synchronous sink is answered synchronously (undefined when it
- * succeeded), so a synchronous bypass stays synchronous; an asynchronous sink
- * gives a Promise the caller must await before the bypassed work starts.
+ * bypass (TENANT_AUDIT_UNAVAILABLE) unless `allowUnaudited`, which only reports
+ * the failure. A synchronous sink is answered synchronously, so a synchronous
+ * bypass stays synchronous; an asynchronous sink gives a Promise the caller
+ * must await before the bypassed work starts.
  */
-export function recordAudit(sink: TenantAuditSink, event: TenantAuditEvent, allowUnaudited: boolean): Promise<void> | undefined {
-  const failed = (error: unknown): undefined => {
-    if (!allowUnaudited) throw auditUnavailable(error);
-    logger.error(`audit sink failed, bypass proceeds unaudited (allowUnauditedBypass): ${String(error)}`);
-    return undefined;
+export function recordAudit(
+  sink: TenantAuditSink,
+  event: TenantAuditEvent,
+  policy: RecordAuditPolicy,
+): TenantAuditOutcome | Promise<TenantAuditOutcome> {
+  const failed = (error: unknown): TenantAuditOutcome => {
+    if (!policy.allowUnaudited) throw auditUnavailable(error);
+    policy.reportFailure(`audit sink failed, bypass proceeds unaudited (allowUnauditedBypass): ${String(error)}`);
+    return 'unaudited';
   };
   let pending: void | Promise<void>;
   try {
@@ -59,8 +79,8 @@ export function recordAudit(sink: TenantAuditSink, event: TenantAuditEvent, allo
   } catch (error) {
     return failed(error);
   }
-  if (!isThenable(pending)) return undefined;
-  return Promise.resolve(pending).then(() => undefined, failed);
+  if (!isThenable(pending)) return 'recorded';
+  return Promise.resolve(pending).then(() => 'recorded' as const, failed);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,9 +1,7 @@
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
-import { tenantContextConfig } from './tenant-context.config.js';
 
-/** Returns the id when it matches `tenantIdPattern`, else throws TENANT_INVALID. */
-export function assertValidTenantId(tenantId: unknown): string {
-  const pattern = tenantContextConfig().tenantIdPattern;
+/** Returns the id when it matches `pattern` (a context's or a DataSource's tenantIdPattern), else throws TENANT_INVALID. */
+export function assertValidTenantId(tenantId: unknown, pattern: RegExp): string {
   // lastIndex would make a /g or /y pattern alternate between true and false.
   pattern.lastIndex = 0;
   if (typeof tenantId !== 'string' || !pattern.test(tenantId)) {
@@ -12,9 +10,9 @@ export function assertValidTenantId(tenantId: unknown): string {
   return tenantId;
 }
 
-export function isValidTenantId(tenantId: unknown): tenantId is string {
+export function matchesTenantIdPattern(tenantId: unknown, pattern: RegExp): tenantId is string {
   try {
-    assertValidTenantId(tenantId);
+    assertValidTenantId(tenantId, pattern);
     return true;
   } catch {
     return false;

@@ -7,12 +7,17 @@ import {
   assignRequestTenant,
   bypassTenantFilter,
   clearCurrentTenant,
+  currentBypass,
+  currentTenantContextSettings,
   getCurrentTenant,
   isTenantFilterBypassed,
   requireTenant,
+  isValidTenantId,
   runWithTenant,
+  runWithTenantSettings,
   setCurrentTenant,
 } from './tenant-store.js';
+import { DEFAULT_TENANT_CONTEXT_SETTINGS } from './tenant-context.settings.js';
 
 describe('tenant context', () => {
   it('has no tenant outside any context', () => {
@@ -125,9 +130,58 @@ describe('tenant context', () => {
 
   it("a request-level tenant assigned after a request-level bypass ends the bypass in the request's store", () => {
     ClsServiceManager.getClsService().run(() => {
-      assignRequestBypass({ reason: 'test' });
+      assignRequestBypass({ reason: 'test', auditedBy: undefined });
       assignRequestTenant('a');
       expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
+    });
+  });
+});
+
+describe('context settings travel with the context', () => {
+  const digits = { tenantIdPattern: /^[0-9]{3}$/ };
+
+  it('outside any context: the fail-closed defaults', () => {
+    expect(currentTenantContextSettings()).toBe(DEFAULT_TENANT_CONTEXT_SETTINGS);
+    expect(isValidTenantId('acme')).toBe(true);
+    expect(isValidTenantId('123 ')).toBe(false);
+  });
+
+  it('runWithTenantSettings applies to fn and every nested run, and ends with it', async () => {
+    const seen = await runWithTenantSettings(digits, async () => {
+      await sleep(1);
+      return runWithTenant('123', () => [getCurrentTenant(), isValidTenantId('acme')]);
+    });
+    expect(seen).toEqual(['123', false]);
+    expect(() => runWithTenantSettings(digits, () => runWithTenant('acme', () => undefined))).toThrow(
+      expect.objectContaining({ code: 'TENANT_INVALID' }),
+    );
+    expect(currentTenantContextSettings()).toBe(DEFAULT_TENANT_CONTEXT_SETTINGS);
+  });
+
+  it('a tenant set under other settings must suit the new ones before it runs under them', () => {
+    expect(() => runWithTenant('acme', () => runWithTenantSettings(digits, () => undefined))).toThrow(
+      expect.objectContaining({ code: 'TENANT_INVALID' }),
+    );
+  });
+
+  it('a bypass records which sink audited it, and none when it ran unaudited', () => {
+    const sink = { record: () => undefined };
+    expect(runWithTenantSettings({ audit: sink }, () => bypassTenantFilter(() => currentBypass()))).toEqual({
+      reason: undefined,
+      auditedBy: sink,
+    });
+    const failing = {
+      audit: {
+        record: () => {
+          throw new Error('down');
+        },
+      },
+      allowUnauditedBypass: true,
+      reportAuditFailure: () => undefined,
+    };
+    expect(runWithTenantSettings(failing, () => bypassTenantFilter(() => currentBypass(), { reason: 'r' }))).toEqual({
+      reason: 'r',
+      auditedBy: undefined,
     });
   });
 });

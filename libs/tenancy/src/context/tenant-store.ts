@@ -1,9 +1,9 @@
 import { ClsServiceManager, type ClsStore } from 'nestjs-cls';
-import { BYPASS_CLS_KEY, TENANT_CLS_KEY } from '../constants.js';
+import { BYPASS_CLS_KEY, SETTINGS_CLS_KEY, TENANT_CLS_KEY } from '../constants.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
-import { recordAudit } from './tenant-audit.js';
-import { tenantContextConfig } from './tenant-context.config.js';
-import { assertValidTenantId } from './tenant-id.js';
+import { recordAudit, type TenantAuditOutcome, type TenantAuditSink } from './tenant-audit.js';
+import { DEFAULT_TENANT_CONTEXT_SETTINGS, type TenantContextSettings } from './tenant-context.settings.js';
+import { assertValidTenantId, matchesTenantIdPattern } from './tenant-id.js';
 
 export interface BypassOptions {
   /** Why the filter is bypassed; written to the audit sink. */
@@ -12,13 +12,16 @@ export interface BypassOptions {
   details?: Record<string, unknown>;
 }
 
-interface BypassMark {
+/** An active bypass: why, and which sink recorded it (undefined: it runs unaudited under allowUnauditedBypass). */
+export interface BypassMark {
   reason?: string;
+  auditedBy: TenantAuditSink | undefined;
 }
 
 type TenantStore = ClsStore & {
   [TENANT_CLS_KEY]?: string;
   [BYPASS_CLS_KEY]?: BypassMark;
+  [SETTINGS_CLS_KEY]?: TenantContextSettings;
 };
 
 const cls = () => ClsServiceManager.getClsService<TenantStore>();
@@ -41,6 +44,48 @@ function runCopy<T>(patch: Partial<TenantStore>, fn: () => T): T {
   return cls().runWith({ ...currentStore(), ...patch } as TenantStore, fn);
 }
 
+/** The settings of the running context: the ones its TenancyModule handed it, else the fail-closed defaults. */
+export function currentTenantContextSettings(): TenantContextSettings {
+  return currentStore()?.[SETTINGS_CLS_KEY] ?? DEFAULT_TENANT_CONTEXT_SETTINGS;
+}
+
+/** A tenant set under other settings must also suit these before it runs under them. */
+function keptTenantFits(settings: TenantContextSettings): void {
+  const tenantId = getCurrentTenant();
+  if (tenantId !== undefined) assertValidTenantId(tenantId, settings.tenantIdPattern);
+}
+
+/** Runs `fn` in a copy of the current context that carries `settings` (nested runs inherit them). */
+export function runInTenantContext<T>(settings: TenantContextSettings, fn: () => T): T {
+  keptTenantFits(settings);
+  return runCopy({ [SETTINGS_CLS_KEY]: settings }, fn);
+}
+
+/**
+ * For code without TenancyModule (scripts, jobs, tests): runs `fn` with these
+ * settings over the current ones, say an audit sink of its own. Inside Nest,
+ * the injected TenantContext applies its module's settings instead.
+ */
+export function runWithTenantSettings<T>(settings: Partial<TenantContextSettings>, fn: () => T): T {
+  return runInTenantContext(Object.freeze({ ...currentTenantContextSettings(), ...settings }), fn);
+}
+
+/** runWithTenant under `settings` (TenantContext's). */
+export function runWithTenantIn<T>(settings: TenantContextSettings, tenantId: string, fn: () => T): T {
+  const valid = assertValidTenantId(tenantId, settings.tenantIdPattern);
+  return runCopy({ [SETTINGS_CLS_KEY]: settings, [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined }, fn);
+}
+
+/** Validated against the running context's tenantIdPattern. */
+export function isValidTenantId(tenantId: unknown): tenantId is string {
+  return matchesTenantIdPattern(tenantId, currentTenantContextSettings().tenantIdPattern);
+}
+
+/** Validated against the running context's tenantIdPattern; throws TENANT_INVALID. */
+export function assertTenantIdInContext(tenantId: unknown): string {
+  return assertValidTenantId(tenantId, currentTenantContextSettings().tenantIdPattern);
+}
+
 export function getCurrentTenant(): string | undefined {
   return currentStore()?.[TENANT_CLS_KEY];
 }
@@ -51,7 +96,13 @@ export function getCurrentTenant(): string | undefined {
  * over tenants inside bypassTenantFilter must see one tenant at a time.
  */
 export function setCurrentTenant(tenantId: string): void {
-  enterCopy({ [TENANT_CLS_KEY]: assertValidTenantId(tenantId), [BYPASS_CLS_KEY]: undefined });
+  enterCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId), [BYPASS_CLS_KEY]: undefined });
+}
+
+/** setCurrentTenant under `settings`, which the rest of the flow keeps (TenantContext's). */
+export function setCurrentTenantWith(settings: TenantContextSettings, tenantId: string): void {
+  const valid = assertValidTenantId(tenantId, settings.tenantIdPattern);
+  enterCopy({ [SETTINGS_CLS_KEY]: settings, [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined });
 }
 
 export function clearCurrentTenant(): void {
@@ -71,13 +122,11 @@ export function requireTenant(): string {
  * caller: code that asks for one tenant must see only that tenant.
  */
 export function runWithTenant<T>(tenantId: string, fn: () => T): T {
-  const valid = assertValidTenantId(tenantId);
-  // The new store in one literal (no patch object to spread): jobs and loops enter a tenant per operation.
-  return cls().runWith({ ...currentStore(), [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined } as TenantStore, fn);
+  return runCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId), [BYPASS_CLS_KEY]: undefined }, fn);
 }
 
-function auditBypass(options: BypassOptions): Promise<void> | undefined {
-  const { audit, allowUnauditedBypass, bypassDetails } = tenantContextConfig();
+function auditBypass(options: BypassOptions, settings: TenantContextSettings): TenantAuditOutcome | Promise<TenantAuditOutcome> {
+  const { audit, allowUnauditedBypass, bypassDetails, reportAuditFailure } = settings;
   const event = {
     type: 'tenancy.bypass' as const,
     tenantId: getCurrentTenant(),
@@ -85,7 +134,11 @@ function auditBypass(options: BypassOptions): Promise<void> | undefined {
     at: new Date(),
     details: bypassDetails ? { ...options.details, ...bypassDetails } : options.details,
   };
-  return recordAudit(audit, event, allowUnauditedBypass);
+  return recordAudit(audit, event, { allowUnaudited: allowUnauditedBypass, reportFailure: reportAuditFailure });
+}
+
+function bypassMark(reason: string | undefined, settings: TenantContextSettings, outcome: TenantAuditOutcome): BypassMark {
+  return { reason, auditedBy: outcome === 'recorded' ? settings.audit : undefined };
 }
 
 /**
@@ -99,16 +152,24 @@ function auditBypass(options: BypassOptions): Promise<void> | undefined {
 export function bypassTenantFilter<T>(fn: () => Promise<T>, options?: BypassOptions): Promise<T>;
 export function bypassTenantFilter<T>(fn: () => T, options?: BypassOptions): T | Promise<T>;
 export function bypassTenantFilter<T>(fn: () => T, options: BypassOptions = {}): T | Promise<T> {
-  const mark = { [BYPASS_CLS_KEY]: { reason: options.reason } };
-  const audited = auditBypass(options);
-  if (audited === undefined) return runCopy(mark, fn);
+  const settings = currentTenantContextSettings();
+  const audited = auditBypass(options, settings);
+  const run = (outcome: TenantAuditOutcome) => runCopy({ [BYPASS_CLS_KEY]: bypassMark(options.reason, settings, outcome) }, fn);
+  if (typeof audited === 'string') return run(audited);
   // The continuation runs in the caller's async context: the bypass store is entered inside it.
-  return audited.then(() => runCopy(mark, fn));
+  return audited.then(run);
 }
 
-/** Audits a bypass that the caller then applies itself (the request pipeline, bypassTenantRls); await before crossing. */
-export async function recordBypassAudit(options: BypassOptions): Promise<void> {
-  await auditBypass(options);
+/**
+ * Audits a bypass that the caller then applies itself (the request pipeline,
+ * bypassTenantRls); await before crossing. `settings`: those of the context
+ * the bypass will run in, when the caller has not entered it yet.
+ */
+export async function recordBypassAudit(
+  options: BypassOptions,
+  settings: TenantContextSettings = currentTenantContextSettings(),
+): Promise<BypassMark> {
+  return bypassMark(options.reason, settings, await auditBypass(options, settings));
 }
 
 /**
@@ -124,6 +185,11 @@ export function isTenantFilterBypassed(): boolean {
   return currentStore()?.[BYPASS_CLS_KEY] !== undefined;
 }
 
+/** The active bypass, for a DataSource that checks who audited it. */
+export function currentBypass(): BypassMark | undefined {
+  return currentStore()?.[BYPASS_CLS_KEY];
+}
+
 /**
  * For the request pipeline only: writes into the store that the request's own
  * CLS context created, so that every later stage of the same request (which
@@ -131,7 +197,7 @@ export function isTenantFilterBypassed(): boolean {
  * bypass assigned earlier (say by a guard subclass), as everywhere else.
  */
 export function assignRequestTenant(tenantId: string): void {
-  const valid = assertValidTenantId(tenantId);
+  const valid = assertTenantIdInContext(tenantId);
   if (cls().isActive()) {
     cls().set(TENANT_CLS_KEY, valid);
     cls().set(BYPASS_CLS_KEY, undefined);
@@ -140,9 +206,16 @@ export function assignRequestTenant(tenantId: string): void {
 
 /**
  * For the request pipeline only: marks the request's store as bypassed. The
- * caller has already awaited recordBypassAudit: the mark follows the record.
+ * mark is the one recordBypassAudit returned: the mark follows the record.
  */
-export function assignRequestBypass(options: BypassOptions = {}): void {
-  if (cls().isActive()) cls().set(BYPASS_CLS_KEY, { reason: options.reason });
-  else enterCopy({ [BYPASS_CLS_KEY]: { reason: options.reason } });
+export function assignRequestBypass(mark: BypassMark): void {
+  if (cls().isActive()) cls().set(BYPASS_CLS_KEY, mark);
+  else enterCopy({ [BYPASS_CLS_KEY]: mark });
+}
+
+/** For the request pipeline only: the request runs with its module's settings (set before its tenant is). */
+export function assignRequestSettings(settings: TenantContextSettings): void {
+  keptTenantFits(settings);
+  if (cls().isActive()) cls().set(SETTINGS_CLS_KEY, settings);
+  else enterCopy({ [SETTINGS_CLS_KEY]: settings });
 }

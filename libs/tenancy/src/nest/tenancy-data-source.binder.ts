@@ -6,7 +6,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
 import { ensureTenantSubscriber, installTenancyPatches } from '../typeorm/install-tenancy-patches.js';
-import { enableSchemaTenancy } from '../schema/schema-strategy.installer.js';
+import { bindSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { registerDataSourceTenancy } from '../typeorm/tenancy-data-source.registry.js';
 import { assertCitusKeys } from '../citus/citus-keys.installer.js';
 import { installTenantRls } from '../rls/install-tenant-rls.js';
@@ -28,11 +28,11 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
     private readonly discovery: DiscoveryService,
     @Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyOptions,
-  ) {
-    installTenancyPatches();
-  }
+  ) {}
 
   async onModuleInit(): Promise<void> {
+    // The patches are installed when the module binds, not when an entity is decorated.
+    installTenancyPatches();
     this.dataSource = this.findDataSource();
     if (!this.dataSource) {
       if (this.options.rls) {
@@ -42,12 +42,17 @@ export class TenancyDataSourceBinder implements OnModuleInit {
     }
     // The schema strategy and RLS add their own members to the check when they install.
     preflightDataSource(this.dataSource);
+    // Per DataSource: two modules bind two DataSources with their own settings, and they go when the DataSource goes.
     registerDataSourceTenancy(this.dataSource, {
       onMissingTenant: this.options.onMissingTenant,
+      context: this.options.context,
+      requiredAuditSink: this.options.audit,
     });
     ensureTenantSubscriber(this.dataSource);
     if (this.options.citus && this.options.strategy === 'row') assertCitusKeys(this.dataSource);
-    if (this.options.strategy === 'schema') enableSchemaTenancy(this.dataSource, this.options.schema);
+    if (this.options.strategy === 'schema') {
+      await bindSchemaTenancy(this.dataSource, { ...this.options.schema, tenantIdPattern: this.options.tenantIdPattern });
+    }
     if (this.options.rls) await installTenantRls(this.dataSource);
     this.bindTenantConcurrency(this.dataSource);
   }

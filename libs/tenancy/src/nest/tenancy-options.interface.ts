@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import type { TenantBulkheadOptions } from '../concurrency/tenant-bulkhead.js';
 import type { TenantConcurrencyOptions } from '../concurrency/tenant-concurrency.options.js';
 import type { TenantAuditSink } from '../context/tenant-audit.js';
+import type { TenantContextSettings } from '../context/tenant-context.settings.js';
 import type { ResolvedTenancyHttpOptions, TenancyHttpOptions } from '../transport/tenancy-http-options.js';
 import type { OnMissingTenant } from '../typeorm/tenancy-data-source.registry.js';
 
@@ -79,6 +80,8 @@ export interface ResolvedTenancyOptions extends ResolvedTenancyHttpOptions {
   citus: boolean;
   audit: TenantAuditSink | undefined;
   allowUnauditedBypass: boolean;
+  /** tenantIdPattern, audit and allowUnauditedBypass as the contexts of this module and its DataSource see them. */
+  context: TenantContextSettings;
   /** Undefined when off. */
   tenantConcurrency: TenantBulkheadOptions | undefined;
 }

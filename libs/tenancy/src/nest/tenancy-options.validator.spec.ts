@@ -27,3 +27,20 @@ describe('request-pipeline options', () => {
     expect(resolveTenancyOptions({ validationCache: false }).validationCache.ttl).toBe(0);
   });
 });
+
+describe('the context settings a module hands its contexts and its DataSource', () => {
+  it('carry its tenantIdPattern, audit sink and allowUnauditedBypass, frozen', () => {
+    const audit = { record: () => undefined };
+    const { context } = resolveTenancyOptions({ tenantIdPattern: /^[0-9]{3}$/, audit, allowUnauditedBypass: true });
+    expect(context).toMatchObject({ tenantIdPattern: /^[0-9]{3}$/, audit, allowUnauditedBypass: true, bypassDetails: undefined });
+    expect(Object.isFrozen(context)).toBe(true);
+  });
+
+  it("with citus: true, every bypass is audited with routing: 'all-shards' (it runs on every node)", () => {
+    expect(resolveTenancyOptions({ citus: true }).context.bypassDetails).toEqual({ routing: 'all-shards' });
+  });
+
+  it('without an audit option, a Nest Logger sink of its own', () => {
+    expect(resolveTenancyOptions({}).context.audit.constructor.name).toBe('LoggerAuditSink');
+  });
+});

@@ -4,6 +4,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { resolveHttpOptions, TENANCY_HTTP_OPTION_NAMES } from '../transport/tenancy-http-options.validator.js';
 import { assertSchemaNaming } from '../schema/tenant-schema-name.js';
 import type { ResolvedTenancyOptions, TenancyModuleOptions } from './tenancy-options.interface.js';
+import { LoggerAuditSink, logAuditFailure } from './logger-audit.sink.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -92,6 +93,7 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
   if (typeof citus !== 'boolean') {
     throw new TenancyConfigurationError('citus', `must be true or false; got ${JSON.stringify(citus)}.`);
   }
+  const allowUnauditedBypass = options.allowUnauditedBypass ?? false;
   return {
     strategy,
     onMissingTenant: oneOf('onMissingTenant', options.onMissingTenant, ['throw', 'unfiltered'], 'throw'),
@@ -101,7 +103,16 @@ export function resolveTenancyOptions(options: TenancyModuleOptions = {}): Resol
     rls,
     citus,
     audit: options.audit,
-    allowUnauditedBypass: options.allowUnauditedBypass ?? false,
+    allowUnauditedBypass,
+    // Handed to every context this module opens and to the DataSource it binds; frozen, like the defaults.
+    context: Object.freeze({
+      tenantIdPattern: pattern,
+      audit: options.audit ?? new LoggerAuditSink(),
+      allowUnauditedBypass,
+      // A query without the tenant filter cannot be routed to one shard and runs on every node.
+      bypassDetails: citus ? { routing: 'all-shards' } : undefined,
+      reportAuditFailure: logAuditFailure,
+    }),
     ...resolveHttpOptions(options),
     tenantConcurrency: resolveTenantConcurrency(options.tenantConcurrency),
   };

@@ -3,9 +3,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { TenantContext } from './tenant-context.js';
 import { ConfigurableTenancyModule, TENANCY_OPTIONS_TYPE } from './tenancy.module-definition.js';
 import { tenancyOptionsProvider } from './tenancy-options.provider.js';
-import { resolveTenancyOptions } from './tenancy-options.validator.js';
 import { declareCitusKeys } from '../citus/citus-keys.installer.js';
-import { declareSchemaTenancy } from '../schema/schema-strategy.installer.js';
 import { SchemaTenancyService } from './schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
 import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenancy-http.providers.js';
@@ -20,17 +18,10 @@ import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenan
 })
 export class TenancyModule extends ConfigurableTenancyModule {
   static override forRoot(options: typeof TENANCY_OPTIONS_TYPE = {}): DynamicModule {
-    // Invalid options are reported by the options provider when the app starts,
-    // like forRootAsync's; only a valid schema strategy is declared this early.
-    const resolved = (() => {
-      try {
-        return resolveTenancyOptions(options);
-      } catch {
-        return undefined;
-      }
-    })();
-    if (resolved?.strategy === 'schema') declareSchemaTenancy(resolved.dataSource, resolved.schema);
-    if (resolved?.citus && resolved.strategy === 'row') declareCitusKeys(resolved.dataSource);
+    // Options are validated once, by the options provider when the app starts,
+    // as forRootAsync's are. Citus keys alone still need a declaration before
+    // TypeORM builds the tables (see declareCitusKeys); nothing else differs.
+    if (options.citus === true && (options.strategy ?? 'row') === 'row') declareCitusKeys(options.dataSource);
     return super.forRoot(options);
   }
 }

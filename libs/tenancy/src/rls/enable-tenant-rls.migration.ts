@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { markMigrationBypass } from './migration-bypass.js';
-import { getCurrentTenant, recordBypassAudit, type BypassOptions } from '../context/tenant-store.js';
+import { currentTenantContextSettings, getCurrentTenant, recordBypassAudit, type BypassOptions } from '../context/tenant-store.js';
+import { tenancyOptionsFor } from '../typeorm/tenancy-data-source.registry.js';
 import { RLS_BYPASS_ON, RLS_BYPASS_SETTING } from './rls-settings.js';
 import { tenantRlsStatements, type TenantRlsTable } from './rls-policy.js';
 import { TenantRlsError } from '../errors/tenant-rls.error.js';
@@ -42,7 +43,9 @@ export async function bypassTenantRls(queryRunner: QueryRunner, options: BypassO
         'It is for migrations, which run with no tenant; for deliberate cross-tenant work in the app use bypassTenantFilter(fn).',
     );
   }
-  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options });
+  // A DataSource a TenancyModule bound is audited by that module's sink, whatever context the migration runs in.
+  const settings = tenancyOptionsFor(queryRunner.connection).context ?? currentTenantContextSettings();
+  await recordBypassAudit({ reason: 'bypassTenantRls (migration)', ...options }, settings);
   await queryRunner.query(`SELECT set_config('${RLS_BYPASS_SETTING}', '${RLS_BYPASS_ON}', true)`);
   markMigrationBypass(queryRunner);
 }

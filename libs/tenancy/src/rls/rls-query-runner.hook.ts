@@ -5,6 +5,7 @@ import type { PgQueryClass } from '../typeorm/pg-internals.js';
 import type { PostgresRunnerInternals } from '../typeorm/postgres-runner-internals.js';
 import { CLEARED_SETTING, currentRlsSetting, type RlsSetting } from './rls-session.js';
 import { hookRlsStream } from './rls-stream.hook.js';
+import { assertContextFits } from '../typeorm/tenant-context.check.js';
 import { isTransactionControl } from './session-state.js';
 
 /**
@@ -31,7 +32,11 @@ export function hookQueryRunner(runner: QueryRunner, Query: PgQueryClass): void 
       return client;
     });
 
-  const settingOf = (): RlsSetting | undefined => currentRlsSetting() ?? migrationBypassOf(runner);
+  const settingOf = (): RlsSetting | undefined => {
+    // The policies trust what is sent: a context with other settings than this DataSource's module is checked first.
+    assertContextFits(runner.connection);
+    return currentRlsSetting() ?? migrationBypassOf(runner);
+  };
   const query = internals.query.bind(runner);
   internals.query = async (sql, parameters, useStructuredResult) => {
     if (typeof sql === 'string' && isTransactionControl(sql)) return query(sql, parameters, useStructuredResult);

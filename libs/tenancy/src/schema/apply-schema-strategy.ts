@@ -4,6 +4,7 @@ import { getCurrentTenant } from '../context/tenant-store.js';
 import { isTenantScoped } from '../typeorm/tenant-metadata.js';
 import { bindSchemaStrategy, schemaStrategyOf, type SchemaStrategyConfig } from './schema-strategy.registry.js';
 import { tenantSchemaName } from './tenant-schema-name.js';
+import { assertContextFits } from '../typeorm/tenant-context.check.js';
 
 /**
  * A schema no tenant id can name ('!' is outside the schema-safe id alphabet):
@@ -41,6 +42,7 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
   // this DataSource's naming), not at every read.
   const names = new LRUCache<string, string>({ max: SCHEMA_NAMES_KEPT });
   const schema = () => {
+    assertContextFits(dataSource);
     const tenantId = getCurrentTenant();
     if (tenantId === undefined) return NO_TENANT_SCHEMA;
     let name = names.get(tenantId);

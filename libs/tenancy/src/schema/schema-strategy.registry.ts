@@ -7,22 +7,11 @@ export interface SchemaStrategyConfig {
   migrations?: Array<new () => MigrationInterface>;
   /** Citus schema-based sharding: each tenant schema is distributed when it is created. */
   citus?: boolean;
+  /** The tenantIdPattern of the TenancyModule that bound the strategy (tenant ids must match it as well). */
+  tenantIdPattern?: RegExp;
 }
 
 const byDataSource = new WeakMap<DataSource, SchemaStrategyConfig>();
-/** Known before the DataSource exists (TenancyModule.forRoot), keyed by DataSource name. */
-const pendingByName = new Map<string, SchemaStrategyConfig>();
-
-export function declareSchemaStrategy(dataSourceName: string, config: SchemaStrategyConfig): void {
-  pendingByName.set(dataSourceName, config);
-}
-
-/** One-shot: the declaration belongs to the next DataSource of that name that is built. */
-export function takePendingSchemaStrategy(dataSourceName: string): SchemaStrategyConfig | undefined {
-  const config = pendingByName.get(dataSourceName);
-  pendingByName.delete(dataSourceName);
-  return config;
-}
 
 export function bindSchemaStrategy(dataSource: DataSource, config: SchemaStrategyConfig): void {
   byDataSource.set(dataSource, config);

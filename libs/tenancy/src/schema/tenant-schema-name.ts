@@ -1,4 +1,5 @@
 import { assertValidTenantId } from '../context/tenant-id.js';
+import { assertTenantIdInContext } from '../context/tenant-store.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 
@@ -12,6 +13,8 @@ const RESERVED_SCHEMAS = ['public', 'information_schema', 'pg_catalog', 'pg_toas
 export interface SchemaNaming {
   prefix: string;
   sharedSchema: string;
+  /** The tenantIdPattern of the TenancyModule that bound the strategy; checked as well as the context's. */
+  tenantIdPattern?: RegExp;
 }
 
 /** Never a tenant's: the shared schema, PostgreSQL's own schemas and the default one. */
@@ -56,7 +59,8 @@ export function assertSchemaNaming(naming: SchemaNaming): void {
  * so is one that names the shared schema or a reserved one.
  */
 export function tenantSchemaName(tenantId: string, naming: SchemaNaming): string {
-  const id = assertValidTenantId(tenantId);
+  const id = assertTenantIdInContext(tenantId);
+  if (naming.tenantIdPattern) assertValidTenantId(id, naming.tenantIdPattern);
   if (!SCHEMA_SAFE_ID.test(id)) {
     throw new TenantIsolationError(
       'TENANT_INVALID',

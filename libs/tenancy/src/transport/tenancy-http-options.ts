@@ -1,3 +1,4 @@
+import type { TenantContextSettings } from '../context/tenant-context.settings.js';
 import type { ExecutionContext } from '@nestjs/common';
 import type { TenantRequest } from './tenant-request.js';
 import type { TenantPrincipal, TenantResolver } from './tenant-resolver.interface.js';
@@ -69,4 +70,6 @@ export interface ResolvedTenancyHttpOptions {
   validationCache: Required<Pick<TenantValidationCacheOptions, 'ttl' | 'max'>> & Pick<TenantValidationCacheOptions, 'key'>;
   canBypass: CanBypassFn | undefined;
   globalGuard: boolean;
+  /** The settings every request context of this module carries (tenantIdPattern, audit sink...). */
+  context: TenantContextSettings;
 }

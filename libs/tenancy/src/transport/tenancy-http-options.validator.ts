@@ -19,7 +19,8 @@ function optionalFunction(name: string, value: unknown, shape: string): void {
 }
 
 /** Defaults and start-up checks of the request-pipeline options. */
-export function resolveHttpOptions(options: TenancyHttpOptions): ResolvedTenancyHttpOptions {
+/** The request pipeline's own options; `context` is the module's, added by its validator. */
+export function resolveHttpOptions(options: TenancyHttpOptions): Omit<ResolvedTenancyHttpOptions, 'context'> {
   const resolvers = options.resolvers ?? [new HeaderTenantResolver()];
   if (!Array.isArray(resolvers) || resolvers.length === 0) {
     throw new TenancyConfigurationError('resolvers', 'must be a non-empty array such as [new HeaderTenantResolver()].');

@@ -24,16 +24,16 @@ export class TenantAccessService {
   ) {}
 
   async decide(context: ExecutionContext, request: TenantRequest, mode: TenantRouteMode): Promise<TenantDecision> {
-    const resolved = await resolveRequest(this.options.resolvers, request);
+    const resolved = await resolveRequest(this.options.resolvers, request, this.options.context.tenantIdPattern);
     if (mode === 'bypass') return this.authoriseBypass(context, request, resolved);
     if (resolved.outsideGrant) throw tenantForbidden('the credentials do not grant it');
     const { tenantId, principal, principalVerified } = resolved;
     if (tenantId === undefined) {
-      if (mode === 'optional') return { tenantId: undefined, bypass: undefined };
+      if (mode === 'optional') return { tenantId: undefined, bypass: undefined, context: this.options.context };
       throw tenantRequired();
     }
     if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();
-    return { tenantId, bypass: undefined };
+    return { tenantId, bypass: undefined, context: this.options.context };
   }
 
   /**
@@ -47,7 +47,7 @@ export class TenantAccessService {
     if (!canBypass || (await canBypass(ctx)) !== true) throw bypassForbidden();
     const bypass = { reason: 'route marked @BypassTenant()', details: bypassAuditDetails(request, resolved) };
     // Recorded before the decision exists: a sink outage refuses the route (503) rather than run it unaudited.
-    await recordBypassAudit(bypass);
-    return { tenantId: undefined, bypass };
+    const mark = await recordBypassAudit(bypass, this.options.context);
+    return { tenantId: undefined, bypass: { ...bypass, mark }, context: this.options.context };
   }
 }

@@ -18,7 +18,11 @@ export interface ResolvedRequest {
  * tenant, because a later credential may restrict what an earlier header may
  * name. Sources naming different tenants are refused, not guessed between.
  */
-export async function resolveRequest(resolvers: readonly TenantResolver[], request: TenantRequest): Promise<ResolvedRequest> {
+export async function resolveRequest(
+  resolvers: readonly TenantResolver[],
+  request: TenantRequest,
+  tenantIdPattern: RegExp,
+): Promise<ResolvedRequest> {
   let tenantId: string | undefined;
   let principal: TenantPrincipal | undefined;
   let principalVerified = false;
@@ -33,7 +37,7 @@ export async function resolveRequest(resolvers: readonly TenantResolver[], reque
     }
     if (found.allowedTenants) grants.push(found.allowedTenants);
     if (found.tenantId === undefined) continue;
-    const id = assertValidTenantId(found.tenantId);
+    const id = assertValidTenantId(found.tenantId, tenantIdPattern);
     if (tenantId !== undefined && id !== tenantId) throw tenantForbidden('the request names more than one tenant');
     tenantId = id;
     named.push(id);

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_CONTEXT_SETTINGS } from '../context/tenant-context.settings.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { resolveHttpOptions } from './tenancy-http-options.validator.js';
@@ -15,7 +16,7 @@ function validator(options: TenancyHttpOptions, answer: (tenantId: string) => bo
     validateTenant: (tenantId) => (calls.push(tenantId), answer(tenantId)),
     ...options,
   });
-  return { validator: new TenantValidator(resolved), calls };
+  return { validator: new TenantValidator({ ...resolved, context: DEFAULT_TENANT_CONTEXT_SETTINGS }), calls };
 }
 
 describe('TenantValidator', () => {

@@ -1,5 +1,5 @@
 import { TableColumn, TableIndex, type QueryRunner } from 'typeorm';
-import { assertValidTenantId } from '../context/tenant-id.js';
+import { assertTenantIdInContext } from '../context/tenant-store.js';
 import { DEFAULT_TENANT_COLUMN, DEFAULT_TENANT_COLUMN_LENGTH } from '../constants.js';
 
 export interface AddTenantColumnOptions {
@@ -23,7 +23,7 @@ export async function addTenantColumn(queryRunner: QueryRunner, options: AddTena
   const column = (isNullable: boolean) =>
     new TableColumn({ name, type: 'varchar', length: String(options.length ?? DEFAULT_TENANT_COLUMN_LENGTH), isNullable });
   const backfill = options.backfill;
-  const tenantId = 'tenantId' in backfill ? assertValidTenantId(backfill.tenantId) : undefined;
+  const tenantId = 'tenantId' in backfill ? assertTenantIdInContext(backfill.tenantId) : undefined;
   await queryRunner.addColumn(options.table, column(true));
   // Raw SQL on purpose: the table may already map to the scoped entity, whose
   // filter would (rightly) refuse a write that stamps every row.

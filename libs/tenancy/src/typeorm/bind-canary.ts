@@ -1,8 +1,9 @@
 import type { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { ClsServiceManager, type ClsStore } from 'nestjs-cls';
-import { BYPASS_CLS_KEY, TENANT_CLS_KEY } from '../constants.js';
-import { isValidTenantId } from '../context/tenant-id.js';
-import { runWithTenant } from '../context/tenant-store.js';
+import { BYPASS_CLS_KEY, SETTINGS_CLS_KEY, TENANT_CLS_KEY } from '../constants.js';
+import { matchesTenantIdPattern } from '../context/tenant-id.js';
+import { currentTenantContextSettings, runInTenantContext, runWithTenant } from '../context/tenant-store.js';
+import { tenancyOptionsFor } from './tenancy-data-source.registry.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 
@@ -11,11 +12,13 @@ const CANARY_IDS = ['tenancy-canary', '00000000-0000-4000-8000-000000000000', '9
 
 type Built = [string, unknown[]];
 
-function asCanaryTenant<T>(fn: (tenantId: string) => T): T {
-  const tenantId = CANARY_IDS.find((id) => isValidTenantId(id));
-  if (tenantId !== undefined) return runWithTenant(tenantId, () => fn(tenantId));
+/** Runs under the settings of the module that bound the DataSource, when one did: the tenant must suit its pattern. */
+function asCanaryTenant<T>(dataSource: DataSource, fn: (tenantId: string) => T): T {
+  const settings = tenancyOptionsFor(dataSource).context ?? currentTenantContextSettings();
+  const tenantId = CANARY_IDS.find((id) => matchesTenantIdPattern(id, settings.tenantIdPattern));
+  if (tenantId !== undefined) return runInTenantContext(settings, () => runWithTenant(tenantId, () => fn(tenantId)));
   // A pattern none of them matches (e.g. /^org_\d{6}$/): the filter never validates, so any id shows it.
-  const store = { [TENANT_CLS_KEY]: CANARY_IDS[0], [BYPASS_CLS_KEY]: undefined } as unknown as ClsStore;
+  const store = { [SETTINGS_CLS_KEY]: settings, [TENANT_CLS_KEY]: CANARY_IDS[0], [BYPASS_CLS_KEY]: undefined } as unknown as ClsStore;
   return ClsServiceManager.getClsService().runWith(store, () => fn(CANARY_IDS[0]));
 }
 
@@ -44,7 +47,7 @@ export function assertTenantCanary(dataSource: DataSource): void {
   if (!column) return;
   const escaped = dataSource.driver.escape(column.databaseName);
   const target = metadata.target;
-  asCanaryTenant((tenantId) => {
+  asCanaryTenant(dataSource, (tenantId) => {
     const build = (kind: string, fn: () => Built): Built => {
       try {
         return fn();

@@ -2,6 +2,7 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { databaseFailureOf } from './database-failure.js';
+import { markPatched } from './patch-marks.js';
 
 /** Why TypeORM released the runner: set when the release carried an error (the connection died). */
 const LOST = Symbol('tenancy:connection-lost');
@@ -45,8 +46,14 @@ function guardClient(client: PgClientLike): void {
   client.on('error', () => undefined);
 }
 
+/** The prototypes are process-wide, so is the record that they are wrapped. */
+let installed = false;
+
 /**
- * Connection failures of PostgreSQL, handled where TypeORM leaves gaps:
+ * Opt-in (not part of tenancy, and it rewrites PostgresQueryRunner.query for
+ * every DataSource of the process): call it once at start-up, before the
+ * first PostgreSQL DataSource connects. Connection failures of PostgreSQL,
+ * handled where TypeORM leaves gaps:
  * - TypeORM returns a client to the pool after a failed query even when the
  *   server has just terminated its backend (pg_terminate_backend, failover);
  *   the next unit of work, possibly another tenant's, then fails on the dead
@@ -58,7 +65,9 @@ function guardClient(client: PgClientLike): void {
  *   timeouts become DatabaseUnavailableError (a QueryFailedError), which the
  *   exception filter answers with 503 and Retry-After.
  */
-export function patchDeadConnectionRelease(): void {
+export function recoverDeadPostgresConnections(): void {
+  if (installed) return;
+  installed = true;
   const proto = PostgresQueryRunner.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const query = proto.query;
   proto.query = async function (this: RunnerInternals, ...args: unknown[]) {
@@ -87,4 +96,5 @@ export function patchDeadConnectionRelease(): void {
     pool.on('acquire', guardClient);
     return pool;
   };
+  markPatched(PostgresQueryRunner.prototype, 'dead-connection');
 }

@@ -179,7 +179,8 @@ export const TYPEORM_INTERNALS: Record<TypeormHolderKey, InternalsHolder> = {
       property('isTransactionActive'),
       property('transactionDepth'),
     ],
-    patches: ['dead-connection'],
+    // The dead-connection fix is opt-in (recoverDeadPostgresConnections), not a protection to require.
+    patches: [],
   },
   schemaBuilder: {
     holder: 'dataSource.driver.createSchemaBuilder()',

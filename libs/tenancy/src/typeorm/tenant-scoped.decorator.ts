@@ -1,6 +1,6 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import { DEFAULT_TENANT_COLUMN, DEFAULT_TENANT_COLUMN_LENGTH, DEFAULT_TENANT_PROPERTY } from '../constants.js';
-import { installTenancyPatches } from './install-tenancy-patches.js';
+import { watchScopedDataSources } from './install-tenancy-patches.js';
 import { registerTenantScoped } from './tenant-scoped.registry.js';
 
 export interface TenantScopedOptions {
@@ -17,7 +17,8 @@ export interface TenantScopedOptions {
  */
 export function TenantScoped(options: TenantScopedOptions = {}): ClassDecorator {
   return (target) => {
-    installTenancyPatches();
+    // Only the initialize() hook: the query patches wait for a DataSource with a scoped entity.
+    watchScopedDataSources();
     const column = options.column ?? DEFAULT_TENANT_COLUMN;
     const length = options.length ?? DEFAULT_TENANT_COLUMN_LENGTH;
     const storage = getMetadataArgsStorage();

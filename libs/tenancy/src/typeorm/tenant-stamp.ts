@@ -1,6 +1,7 @@
 import type { ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { assertValidTenantId } from '../context/tenant-id.js';
+import { assertTenantIdInContext } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { TenantScope } from './tenant-scope.js';
 
@@ -19,7 +20,10 @@ export function stampTenant(row: ObjectLiteral, column: ColumnMetadata, scope: T
       return;
     case 'bypass':
       if (!missing) {
-        if (typeof value === 'string') assertValidTenantId(value);
+        if (typeof value === 'string') {
+          assertTenantIdInContext(value);
+          if (scope.tenantIdPattern) assertValidTenantId(value, scope.tenantIdPattern);
+        }
         return;
       }
       if (scope.tenantId === undefined) {
