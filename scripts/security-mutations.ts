@@ -30,7 +30,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'where-filter',
     file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
-    find: 'return withTenantConditions(where, whereConditions(typeorm, internals(this)));',
+    find: 'return conditions ? prependConditions(where, conditions) : where;',
     replace: 'return where;',
   },
   {
@@ -367,8 +367,8 @@ const cls = () =>
     // A junction INSERT (add(), save() of either side) links any row it is given.
     protection: 'junction-insert-guard',
     file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'await guardJunctionInsert(typeorm, internals(this));',
-    replace: '',
+    find: 'return guardJunctionInsert(typeorm, internals(this)).then(() => execute.apply(this, args));',
+    replace: 'return execute.apply(this, args);',
   },
   {
     // Junction tables read or deleted directly see every tenant's links.

@@ -212,3 +212,15 @@ export async function freshDatabase(adminUrl: string, name: string): Promise<str
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Drops database `name` on the server (a benchmark's scratch database), connections and all. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

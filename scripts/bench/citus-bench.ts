@@ -10,7 +10,7 @@ import { Product } from '../../apps/demo/src/products/product.entity.js';
 import { Project } from '../../apps/demo/src/projects/project.entity.js';
 import { createCitusDatabase, dropCitusDatabase, taskCount } from '../../support/citus.js';
 import { freshDatabase } from '../../support/postgres-server.js';
-import { machine, median } from './bench-report.js';
+import { machine, median } from './support/report.js';
 
 /**
  * The Citus section of the benchmarks, on its own (`node dist/scripts/bench/citus-bench.js`,

@@ -8,8 +8,12 @@
 //   node scripts/toolchain/node.mjs 24.22.3 --env      -> prints PATH / npm_config_* exports for `eval`
 //   node scripts/toolchain/node.mjs 24.22.3 --rebuild <dir> [package...]
 //                                                       -> builds those addons in <dir> for that Node
+//   node scripts/toolchain/node.mjs 24.22.3 --addon better-sqlite3@12.11.1
+//                                                       -> a cached copy of that addon built for that Node;
+//                                                          prints its .node binding (the repo's node_modules
+//                                                          stay built for the Node that installed them)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,6 +88,46 @@ export function rebuildAddons(home, dir, packages) {
   return timings;
 }
 
+/**
+ * `name@version` installed and compiled for Node `version` in its own cache
+ * folder, once; returns that folder's package directory. A second Node can then
+ * load the addon (better-sqlite3's `nativeBinding` option) while the repo's
+ * own node_modules stay built for the first.
+ */
+export function ensureAddon(nodeVersion, spec) {
+  const home = ensureNode(nodeVersion);
+  const match = /^(@?[^@]+)@(\d+\.\d+\.\d+)$/.exec(spec ?? '');
+  if (!match) throw new Error(`Give an addon as name@exact-version (e.g. better-sqlite3@12.11.1), not "${spec}".`);
+  const [, name, version] = match;
+  const prefix = join(cacheRoot(), `addons-node-${nodeVersion}`, `${name.replace('/', '+')}-${version}`);
+  const dir = join(prefix, 'node_modules', name);
+  const done = join(prefix, '.built');
+  if (!existsSync(done)) {
+    mkdirSync(prefix, { recursive: true });
+    const started = Date.now();
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        '--foreground-scripts',
+        `${name}@${version}`,
+      ],
+      { env: nodeEnv(home), stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    writeFileSync(done, `${new Date().toISOString()}\n`);
+    process.stderr.write(
+      `${name}@${version}: built for node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)}s (${prefix})\n`,
+    );
+  }
+  return dir;
+}
+
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const [version, mode, dir, ...packages] = process.argv.slice(2);
@@ -96,6 +140,8 @@ if (isMain) {
           `export npm_config_nodedir=${JSON.stringify(env.npm_config_nodedir)}\n` +
           `export npm_config_build_from_source=true\n`,
       );
+    } else if (mode === '--addon') {
+      process.stdout.write(`${ensureAddon(version ?? '', dir)}\n`);
     } else if (mode === '--rebuild') {
       if (!dir || packages.length === 0) throw new Error('--rebuild needs a folder and at least one package name.');
       rebuildAddons(home, dir, packages);

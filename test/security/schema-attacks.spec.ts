@@ -78,6 +78,23 @@ describe('schema strategy attacks (postgres)', () => {
     expect(await backupRows()).toEqual([{ id: 1, amount: 100 }]);
   });
 
+  it('enableSchemaTenancy before initialize() is refused: the strategy is never silently off for tables built later', async () => {
+    const connection = await postgres.connection();
+    const early = new DataSource({ ...connection.options, entities: CATALOG_ENTITIES } as DataSourceOptions);
+    try {
+      expect(() => enableSchemaTenancy(early, CONFIG)).toThrow(/needs an initialized DataSource/);
+      await early.initialize();
+      enableSchemaTenancy(early, CONFIG);
+      // A fresh database with no tenant schema yet: the statement names the tenant's schema, which is the point.
+      await expect(runWithTenant('a', () => early.getRepository(Product).count())).rejects.toThrow(
+        /relation "tenant_a.products" does not exist/,
+      );
+    } finally {
+      if (early.isInitialized) await early.destroy();
+      await connection.dispose();
+    }
+  });
+
   it('[regression] adoptTenantSchema marks an older, unmarked schema on purpose', async () => {
     await superuserQuery(database, `CREATE SCHEMA tenant_legacy`);
     expect(await manager.listTenantSchemas()).toEqual(['a', 'b']);

@@ -95,7 +95,12 @@ export { generateTenantRlsMigration, type TenantRlsMigrationOptions } from './rl
 export { RLS_BYPASS_SETTING, RLS_POLICIES, RLS_TENANT_SETTING } from './rls/rls-settings.js';
 
 export { SchemaTenancyService } from './nest/schema-tenancy.service.js';
-export { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllProgress } from './schema/schema-tenancy.manager.js';
+export {
+  SchemaTenancyManager,
+  type MigrateAllOptions,
+  type MigrateAllProgress,
+  type MigrateAllResult,
+} from './schema/schema-tenancy.manager.js';
 export { enableSchemaTenancy } from './schema/schema-strategy.installer.js';
 export type { TenantExport } from './schema/tenant-export.js';
 

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Headers, Module, type DynamicModu
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import type { Repository } from 'typeorm';
-import { PlainCategory, PlainProduct } from '../orm-entities.js';
+import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
 import { ROWS_PER_TENANT } from './bench-config.js';
 
 /** The same id rule the library applies, so that the baseline does the same checking. */

@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from '../bench-report.js';
+import { median } from '../support/report.js';
 import type { ServerKind } from './bench-config.js';
 import { startBenchServer } from './bench-server.js';
-import { profileBuckets } from './cpu-profile.js';
-import type { LoadConfig } from './load.js';
-import { runLoad } from './run-load.js';
+import { profileBuckets } from '../support/cpu-profile.js';
+import type { LoadConfig } from '../support/load.js';
+import { runLoad } from '../support/run-load.js';
 
 export interface ProfiledRun {
   requests: number;
   /** µs of server CPU per request, per bucket, from the profile's samples. */
-  perRequest: Map<string, number>;
+  perRequest: Record<string, number>;
 }
 
 /** A server started with `node --cpu-prof`: warm-up, then one measured load phase; its profile per request. */
@@ -35,7 +35,7 @@ export async function profiledRun(
       await server.stop();
     }
     const buckets = await profileBuckets(dir, ...window);
-    return { requests, perRequest: new Map([...buckets].map(([name, micros]) => [name, micros / requests])) };
+    return { requests, perRequest: Object.fromEntries([...buckets].map(([name, micros]) => [name, micros / requests])) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -43,9 +43,9 @@ export async function profiledRun(
 
 /** Bucket by bucket, the median over several profiled phases of one server. */
 export function medianRun(runs: ProfiledRun[]): ProfiledRun {
-  const names = new Set(runs.flatMap((run) => [...run.perRequest.keys()]));
+  const names = new Set(runs.flatMap((run) => Object.keys(run.perRequest)));
   return {
     requests: median(runs.map((run) => run.requests)),
-    perRequest: new Map([...names].map((name) => [name, median(runs.map((run) => run.perRequest.get(name) ?? 0))])),
+    perRequest: Object.fromEntries([...names].map((name) => [name, median(runs.map((run) => run.perRequest[name] ?? 0))])),
   };
 }

@@ -1,6 +1,6 @@
 import { freshDatabase } from '../../../support/postgres-server.js';
 import { DataSource } from 'typeorm';
-import { PlainCategory, PlainProduct } from '../orm-entities.js';
+import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId } from './bench-config.js';
 
 /** A fresh database of TENANTS × ROWS_PER_TENANT products (indexed on tenant_id, as @TenantScoped declares); returns its URL. */

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import { serveProbes } from '../support/server-process.js';
 import type { ServerKind } from './bench-config.js';
 
 const kind = process.env.BENCH_SERVER as ServerKind;
@@ -11,12 +12,4 @@ const module = kind.startsWith('tenancy')
   : (await import('./plain-app.js')).plainModule(url, kind === 'plain-cls');
 const app = await NestFactory.create(module, { logger: ['error'] });
 await app.listen(0, '127.0.0.1');
-process.stdout.write(`PORT ${(app.getHttpServer().address() as AddressInfo).port}\n`);
-// CPU time of this process only (the load generator and PostgreSQL do not count), and the
-// monotonic clock that --cpu-prof timestamps its samples with, to cut a profile to one phase.
-process.on('message', () => {
-  const { user, system } = process.cpuUsage();
-  process.send?.({ cpuMicros: user + system, monotonicMicros: Number(process.hrtime.bigint() / 1000n) });
-});
-// A normal exit, so that --cpu-prof writes its profile.
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+serveProbes((app.getHttpServer().address() as AddressInfo).port, () => app.close());

@@ -3,7 +3,7 @@ import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import type { Repository } from 'typeorm';
 import { CurrentTenant, HeaderTenantResolver, JwtTenantResolver, TenancyModule } from 'nestjs-tenancy';
-import { Category, Product } from '../orm-tenant-entities.js';
+import { Category, Product } from '../support/tenant-entities.js';
 import { JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, ROWS_PER_TENANT, TENANTS_CLAIM } from './bench-config.js';
 
 /** The same endpoint with the library: no tenant in the handler or the query. */

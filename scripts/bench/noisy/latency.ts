@@ -46,11 +46,6 @@ export class Client {
   }
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** `streams` loops of `send()` until `ms` have passed. */
 export async function loopFor(ms: number, streams: number, send: () => Promise<Timed>, pauseMs = 0): Promise<Timed[]> {
   const deadline = performance.now() + ms;

@@ -96,9 +96,12 @@ async function execute(manager: SchemaTenancyManager, args: CliArguments): Promi
     case 'migrate': {
       const total = (await manager.listTenantSchemas()).length;
       const bar = await progressBar(total, 'migrate');
-      const { migrated } = await manager.migrateAll({ concurrency, onProgress: (p) => bar.update(p.done, { tenant: p.tenantId }) });
+      const { migrated, unchanged } = await manager.migrateAll({
+        concurrency,
+        onProgress: (p) => bar.update(p.done, { tenant: p.tenantId }),
+      });
       bar.stop();
-      report(`migrated ${migrated} tenant schema(s)`);
+      report(`migrated ${migrated} tenant schema(s)${unchanged ? ` (${unchanged} already matched an up-to-date schema's catalog)` : ''}`);
       return;
     }
     case 'export':

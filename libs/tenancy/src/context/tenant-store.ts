@@ -26,9 +26,9 @@ type TenantStore = ClsStore & {
 
 const cls = () => ClsServiceManager.getClsService<TenantStore>();
 
+/** The active store, or undefined outside any context: one AsyncLocalStorage read (get() without a key is the store itself). */
 function currentStore(): TenantStore | undefined {
-  const service = cls();
-  return service.isActive() ? (service.get() as TenantStore) : undefined;
+  return cls().get() as TenantStore | undefined;
 }
 
 /**
@@ -170,6 +170,15 @@ export async function recordBypassAudit(
   settings: TenantContextSettings = currentTenantContextSettings(),
 ): Promise<BypassMark> {
   return bypassMark(options.reason, settings, await auditBypass(options, settings));
+}
+
+/**
+ * The tenant whose rows the filter admits right now: undefined with no tenant
+ * or inside a bypass. One context read, for checks that run once per row.
+ */
+export function filteringTenant(): string | undefined {
+  const store = currentStore();
+  return store === undefined || store[BYPASS_CLS_KEY] !== undefined ? undefined : store[TENANT_CLS_KEY];
 }
 
 export function isTenantFilterBypassed(): boolean {

@@ -3,7 +3,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
 import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
-import { SchemaTenancyManager, type MigrateAllOptions } from '../schema/schema-tenancy.manager.js';
+import { SchemaTenancyManager, type MigrateAllOptions, type MigrateAllResult } from '../schema/schema-tenancy.manager.js';
 import type { TenantExport } from '../schema/tenant-export.js';
 import type { CitusNode, MoveTenantOptions, MoveTenantResult } from '../citus/citus-nodes.js';
 import { runInTenantContext } from '../context/tenant-store.js';
@@ -71,7 +71,7 @@ export class SchemaTenancyService {
     return this.within((schemas) => schemas.importTenant(dump, asTenantId));
   }
 
-  migrateAll(options?: MigrateAllOptions): Promise<{ migrated: number }> {
+  migrateAll(options?: MigrateAllOptions): Promise<MigrateAllResult> {
     return this.within((schemas) => schemas.migrateAll(options));
   }
 }

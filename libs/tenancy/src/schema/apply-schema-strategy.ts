@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DataSource, type EntityMetadata } from 'typeorm';
 import { getCurrentTenant } from '../context/tenant-store.js';
 import { isTenantScoped } from '../typeorm/tenant-metadata.js';
@@ -11,6 +12,8 @@ import { assertContextFits } from '../typeorm/tenant-context.check.js';
  * The row layer refuses such statements before SQL anyway.
  */
 const NO_TENANT_SCHEMA = 'tenancy!no_tenant';
+/** Tenants whose schema names stay built; past that the least recently used is built again when needed. */
+const SCHEMA_NAMES_KEPT = 10_000;
 
 /**
  * Scoped entities, the junction tables between two scoped entities, and the
@@ -34,6 +37,18 @@ export function livesInTenantSchema(metadata: EntityMetadata): boolean {
 export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrategyConfig): void {
   if (schemaStrategyOf(dataSource)) return;
   bindSchemaStrategy(dataSource, config);
+  // TypeORM reads schema and tablePath many times per statement: the name of
+  // a tenant's schema is checked and built once (a pure function of the id and
+  // this DataSource's naming), not at every read.
+  const names = new LRUCache<string, string>({ max: SCHEMA_NAMES_KEPT });
+  const schema = () => {
+    assertContextFits(dataSource);
+    const tenantId = getCurrentTenant();
+    if (tenantId === undefined) return NO_TENANT_SCHEMA;
+    let name = names.get(tenantId);
+    if (name === undefined) names.set(tenantId, (name = tenantSchemaName(tenantId, config)));
+    return name;
+  };
   for (const metadata of dataSource.entityMetadatas) {
     if (!livesInTenantSchema(metadata)) {
       if (!metadata.schema || metadata.schema === (dataSource.options as { schema?: string }).schema) {
@@ -42,11 +57,6 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
       }
       continue;
     }
-    const schema = () => {
-      assertContextFits(dataSource);
-      const tenantId = getCurrentTenant();
-      return tenantId === undefined ? NO_TENANT_SCHEMA : tenantSchemaName(tenantId, config);
-    };
     Object.defineProperty(metadata, 'schema', { configurable: true, enumerable: true, get: schema, set: () => undefined });
     Object.defineProperty(metadata, 'tablePath', {
       configurable: true,

@@ -25,6 +25,14 @@ function install(dataSource: DataSource, config: SchemaStrategyConfig): void {
   installTenancyPatches();
   patchSchemaBuilder();
   preflightDataSource(dataSource, { schema: true });
+  if (!dataSource.isInitialized) {
+    // Its entity metadata does not exist yet: there would be nothing to move into tenant schemas, and
+    // initialize() would then build every tenant table in the shared schema, as if the strategy were on.
+    throw new TenancyConfigurationError(
+      'strategy',
+      `enableSchemaTenancy() needs an initialized DataSource (its entity metadata is built by initialize()). Call it after dataSource.initialize(), or use TenancyModule.forRoot({ strategy: 'schema' }).`,
+    );
+  }
   applySchemaStrategy(dataSource, config);
 }
 

@@ -10,11 +10,22 @@ import { runTenantMigrations } from './tenant-migrations.runner.js';
 import { assertTenantExport, readTenantTables, writeTenantTables, type TenantExport } from './tenant-export.js';
 import { tenantIdOfSchema, tenantSchemaName } from './tenant-schema-name.js';
 import { MARKED_SCHEMA, TENANT_SCHEMA_MARK } from './tenant-schema-mark.js';
+import { catalogFingerprints, fingerprintCoversEntities } from './schema-catalog.fingerprint.js';
 
 export interface MigrateAllProgress {
   done: number;
   total: number;
   tenantId: string;
+}
+
+export interface MigrateAllResult {
+  /** Tenant schemas now up to date (all of them). */
+  migrated: number;
+  /**
+   * Of those, schemas whose catalog already matched an up-to-date schema's in
+   * one catalog query, so no per-schema diff ran.
+   */
+  unchanged: number;
 }
 
 export interface MigrateAllOptions {
@@ -100,22 +111,50 @@ export class SchemaTenancyManager {
     return rows.map((row) => tenantIdOfSchema(row.nspname, this.config)).filter((id): id is string => id !== undefined);
   }
 
-  /** Brings every tenant schema up to the entity metadata, a few at a time. */
-  async migrateAll(options: MigrateAllOptions = {}): Promise<{ migrated: number }> {
+  /**
+   * Brings every tenant schema up to the entity metadata, a few at a time.
+   * Without tenant migrations, one schema is diffed and synced first; every
+   * other schema whose catalog (one query over all of them) matches that
+   * one's is already up to date and is not diffed again. A schema that differs
+   * in anything the diff reads is synced as before.
+   */
+  async migrateAll(options: MigrateAllOptions = {}): Promise<MigrateAllResult> {
     const tenants = await this.listTenantSchemas();
     const concurrency = Math.max(1, options.concurrency ?? 4);
-    let next = 0;
     let done = 0;
+    let unchanged = 0;
+    const finish = (tenantId: string) => {
+      done++;
+      options.onProgress?.({ done, total: tenants.length, tenantId });
+    };
+    let pending = tenants;
+    if (tenants.length > 1 && !this.config.migrations?.length && fingerprintCoversEntities(this.dataSource)) {
+      const [reference, ...rest] = tenants;
+      await this.syncTenant(reference);
+      finish(reference);
+      const fingerprints = await catalogFingerprints(
+        this.dataSource,
+        tenants.map((id) => this.schemaOf(id)),
+      );
+      const expected = fingerprints.get(this.schemaOf(reference));
+      pending = [];
+      for (const tenantId of rest) {
+        if (expected !== undefined && fingerprints.get(this.schemaOf(tenantId)) === expected) {
+          unchanged++;
+          finish(tenantId);
+        } else pending.push(tenantId);
+      }
+    }
+    let next = 0;
     const worker = async () => {
-      while (next < tenants.length) {
-        const tenantId = tenants[next++];
+      while (next < pending.length) {
+        const tenantId = pending[next++];
         await this.syncTenant(tenantId);
-        done++;
-        options.onProgress?.({ done, total: tenants.length, tenantId });
+        finish(tenantId);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, tenants.length) }, worker));
-    return { migrated: done };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+    return { migrated: done, unchanged };
   }
 
   /** One tenant's rows as JSON-serialisable data: the per-tenant backup that the FastAPI ORM guide we follow lists for schemas. */

@@ -68,4 +68,19 @@ describe('TenantValidator', () => {
     await v.isValid('a', alice, verified);
     expect(calls).toEqual(['a', 'a']);
   });
+
+  it('a principal object changed in place between requests is a new caller: no answer of the old subject is reused', async () => {
+    const { validator: v, calls } = validator({}, (tenantId) => tenantId === 'a');
+    const principal = { subject: 'alice', claims: { iss: 'idp' } as Record<string, unknown> };
+    const ctx: TenantValidationContext = { request, principal };
+    expect(await v.isValid('a', ctx, verified)).toBe(true);
+    (principal as { subject: string }).subject = 'mallory';
+    expect(await v.isValid('a', ctx, verified)).toBe(true);
+    principal.claims.iss = 'other-idp';
+    expect(await v.isValid('a', ctx, verified)).toBe(true);
+    expect(calls).toEqual(['a', 'a', 'a']);
+    expect(await v.isValid('b', ctx, verified)).toBe(false);
+    expect(await v.isValid('a', ctx, verified)).toBe(true);
+    expect(calls).toEqual(['a', 'a', 'a', 'b']);
+  });
 });

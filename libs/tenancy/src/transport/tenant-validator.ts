@@ -23,9 +23,17 @@ export interface TenantValidationCaller {
  * Call `invalidate(tenantId)` after creating, suspending or deleting a
  * tenant, so that the change applies before the TTL runs out.
  */
+const ADMITTED = Promise.resolve(true);
+const UNVERIFIED: TenantValidationCaller = Object.freeze({ principalVerified: false });
+
 @Injectable()
 export class TenantValidator {
   private readonly cache: LRUCache<string, Promise<boolean>> | undefined;
+  /** Per principal object: the key last built for it (see cacheKey). */
+  private readonly principalKeys = new WeakMap<
+    object,
+    { tenantId: string; subject: string | undefined; issuer: string | null; key: string }
+  >();
 
   constructor(@Inject(TENANCY_OPTIONS) private readonly options: ResolvedTenancyHttpOptions) {
     const { ttl, max } = options.validationCache;
@@ -33,14 +41,13 @@ export class TenantValidator {
     this.cache = ttl > 0 ? new LRUCache({ ttl, max }) : undefined;
   }
 
-  isValid(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller = { principalVerified: false }): Promise<boolean> {
+  isValid(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller = UNVERIFIED): Promise<boolean> {
     const validate = this.options.validateTenant;
-    if (!validate) return Promise.resolve(true);
+    if (!validate) return ADMITTED;
     // Only a literal true admits: a truthy mistake (a row object, a string) must not.
     const ask = async () => (await validate(tenantId, ctx)) === true;
-    const callerKey = this.cache && this.callerKey(tenantId, ctx, caller);
-    if (!this.cache || callerKey === undefined) return ask();
-    const key = JSON.stringify([tenantId, callerKey]);
+    const key = this.cache && this.cacheKey(tenantId, ctx, caller);
+    if (!this.cache || key === undefined) return ask();
     const hit = this.cache.get(key);
     if (hit) return hit;
     const answer = ask();
@@ -61,15 +68,27 @@ export class TenantValidator {
     this.cache?.clear();
   }
 
-  private callerKey(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller): string | undefined {
+  /**
+   * The cache key of this tenant for this caller, or undefined when the caller
+   * cannot be told apart. A verified token's principal is one object shared by
+   * every request that sends the token (the resolver's cache): its key is kept
+   * beside it, so a repeated request builds no string.
+   */
+  private cacheKey(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller): string | undefined {
     const { key } = this.options.validationCache;
     if (key) {
       const value = key(tenantId, ctx);
-      return typeof value === 'string' ? `app:${value}` : undefined;
+      return typeof value === 'string' ? JSON.stringify([tenantId, `app:${value}`]) : undefined;
     }
-    const subject = ctx.principal?.subject;
+    const principal = ctx.principal;
+    const subject = principal?.subject;
     if (!caller.principalVerified || typeof subject !== 'string' || subject === '') return undefined;
-    const issuer = ctx.principal?.claims.iss;
-    return `jwt:${JSON.stringify([typeof issuer === 'string' ? issuer : null, subject])}`;
+    const issuer = typeof principal?.claims.iss === 'string' ? principal.claims.iss : null;
+    // Compared field by field: a custom resolver may hand out one principal object and change it.
+    const known = principal && this.principalKeys.get(principal);
+    if (known && known.tenantId === tenantId && known.subject === subject && known.issuer === issuer) return known.key;
+    const built = JSON.stringify([tenantId, `jwt:${JSON.stringify([issuer, subject])}`]);
+    if (principal) this.principalKeys.set(principal, { tenantId, subject, issuer, key: built });
+    return built;
   }
 }

@@ -10,7 +10,13 @@ import { resolveTenantScope } from './tenant-scope.js';
  * or with the 'unfiltered' opt-out; inside a tenant it is refused, with no
  * tenant it is TENANT_REQUIRED.
  */
+const guarded = new WeakSet<QueryRunner>();
+
 function guardClearTable(dataSource: DataSource, runner: QueryRunner): void {
+  // The SQLite drivers hand out one runner for every statement: wrapping it on
+  // each createQueryRunner() would nest one more wrapper per query, for ever.
+  if (guarded.has(runner)) return;
+  guarded.add(runner);
   const clearTable = runner.clearTable.bind(runner);
   runner.clearTable = async (table, ...rest) => {
     const reference = resolveTableReference(dataSource, table);

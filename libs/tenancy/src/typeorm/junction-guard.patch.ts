@@ -29,37 +29,46 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
  */
 function junctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
   const map = qb.expressionMap;
-  const aliases =
-    map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
   const conditions: string[] = [];
-  for (const alias of aliases) {
-    if (!alias.hasMetadata) continue;
-    const junction = alias.metadata;
-    const tablePath = (path: string) =>
-      path
-        .split('.')
-        .map((part) => qb.escape(part))
-        .join('.');
-    const self = map.aliasNamePrefixingEnabled ? qb.escape(alias.name) : tablePath(junction.tablePath);
-    for (const key of scopedJunctionKeys(junction)) {
-      const owner = key.referencedEntityMetadata;
-      const column = tenantColumnOf(owner);
-      if (!column) continue;
-      if (resolveTenantScope(typeorm.dataSourceOf(qb), owner, 'a junction table query').kind !== 'tenant') {
-        conditions.push(...unfilteredMark());
-        continue;
-      }
-      const o = qb.escape('tenancy_owner');
-      const joins = key.columns.map(
-        (junctionColumn, i) =>
-          `${o}.${qb.escape(key.referencedColumns[i].databaseName)} = ${self}.${qb.escape(junctionColumn.databaseName)}`,
-      );
-      conditions.push(
-        `EXISTS (SELECT 1 FROM ${tablePath(owner.tablePath)} ${o} WHERE ${joins.join(' AND ')} AND ${o}.${qb.escape(column.databaseName)} = :${TENANT_QUERY_PARAMETER})`,
-      );
-    }
-  }
+  if (map.queryType !== 'select') {
+    if (map.mainAlias) addJunctionConditions(typeorm, qb, map.mainAlias, conditions);
+  } else for (const alias of map.aliases) if (alias.type === 'from') addJunctionConditions(typeorm, qb, alias, conditions);
   return conditions;
+}
+
+/** The conditions of one FROM alias when it is a junction table that links a scoped entity (checked first: most aliases are not). */
+function addJunctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, alias: Alias, conditions: string[]): void {
+  if (!alias.hasMetadata || alias.metadata.tableType !== 'junction') return;
+  const map = qb.expressionMap;
+  const junction = alias.metadata;
+  const tablePath = (path: string) =>
+    path
+      .split('.')
+      .map((part) => qb.escape(part))
+      .join('.');
+  const self = map.aliasNamePrefixingEnabled ? qb.escape(alias.name) : tablePath(junction.tablePath);
+  for (const key of scopedJunctionKeys(junction)) {
+    const owner = key.referencedEntityMetadata;
+    const column = tenantColumnOf(owner);
+    if (!column) continue;
+    if (resolveTenantScope(typeorm.dataSourceOf(qb), owner, 'a junction table query').kind !== 'tenant') {
+      conditions.push(...unfilteredMark());
+      continue;
+    }
+    const o = qb.escape('tenancy_owner');
+    const joins = key.columns.map(
+      (junctionColumn, i) => `${o}.${qb.escape(key.referencedColumns[i].databaseName)} = ${self}.${qb.escape(junctionColumn.databaseName)}`,
+    );
+    conditions.push(
+      `EXISTS (SELECT 1 FROM ${tablePath(owner.tablePath)} ${o} WHERE ${joins.join(' AND ')} AND ${o}.${qb.escape(column.databaseName)} = :${TENANT_QUERY_PARAMETER})`,
+    );
+  }
+}
+
+/** Whether a junction INSERT has scoped rows to check (sync, so that a plain insert pays no extra await). */
+function hasJunctionKeys(qb: QueryBuilderInternals): boolean {
+  const main = qb.expressionMap.mainAlias;
+  return main?.hasMetadata === true && main.metadata.tableType === 'junction' && scopedJunctionKeys(main.metadata).length > 0;
 }
 
 /** Every scoped row a junction INSERT links must be the tenant's (RelationQueryBuilder.add(), save() of either side). */
@@ -107,9 +116,10 @@ export function patchJunctionGuards(typeorm: TypeormAdapter): void {
 
   const insert = InsertQueryBuilder.prototype as unknown as Proto;
   const execute = insert.execute;
-  insert.execute = async function (this: unknown, ...args: unknown[]) {
-    await guardJunctionInsert(typeorm, internals(this));
-    return execute.apply(this, args);
+  // Not async itself: an insert that links nothing scoped goes straight to TypeORM's execute().
+  insert.execute = function (this: unknown, ...args: unknown[]) {
+    if (!hasJunctionKeys(internals(this))) return execute.apply(this, args);
+    return guardJunctionInsert(typeorm, internals(this)).then(() => execute.apply(this, args));
   };
 
   const relation = RelationQueryBuilder.prototype as unknown as Proto;

@@ -9,6 +9,7 @@ import { tenantColumnOf } from './tenant-metadata.js';
 import { tenantCondition } from './tenant-condition.js';
 import { resolveTenantScope } from './tenant-scope.js';
 import { unfilteredMark } from './late-context.js';
+import { prependConditions } from './where-conditions.js';
 
 const OPERATION: Record<string, string> = {
   select: 'a read',
@@ -18,23 +19,34 @@ const OPERATION: Record<string, string> = {
   restore: 'a restore',
 };
 
+/** The tenant condition of one FROM alias, pushed onto `conditions` (created on first use). */
+function addCondition(
+  typeorm: TypeormAdapter,
+  qb: QueryBuilderInternals,
+  alias: Alias,
+  conditions: string[] | undefined,
+): string[] | undefined {
+  const metadata = alias.hasMetadata ? alias.metadata : undefined;
+  const column = tenantColumnOf(metadata);
+  if (!column || !metadata) return conditions;
+  const map = qb.expressionMap;
+  const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, OPERATION[map.queryType] ?? 'a query');
+  const list = conditions ?? [];
+  if (scope.kind !== 'tenant') list.push(...unfilteredMark());
+  else list.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
+  return list;
+}
+
 /**
  * Tenant conditions for the FROM side of a statement: the main alias, and for
  * SELECTs every extra `addFrom` alias (an implicit cross join is a read too).
+ * Runs for every statement: no array is built unless there is a condition.
  */
-function whereConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
+function whereConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] | undefined {
   const map = qb.expressionMap;
-  const aliases =
-    map.queryType === 'select' ? map.aliases.filter((alias: Alias) => alias.type === 'from') : map.mainAlias ? [map.mainAlias] : [];
-  const conditions: string[] = [];
-  for (const alias of aliases) {
-    const metadata = alias.hasMetadata ? alias.metadata : undefined;
-    const column = tenantColumnOf(metadata);
-    if (!column || !metadata) continue;
-    const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, OPERATION[map.queryType] ?? 'a query');
-    if (scope.kind !== 'tenant') conditions.push(...unfilteredMark());
-    else conditions.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
-  }
+  if (map.queryType !== 'select') return map.mainAlias ? addCondition(typeorm, qb, map.mainAlias, undefined) : undefined;
+  let conditions: string[] | undefined;
+  for (const alias of map.aliases) if (alias.type === 'from') conditions = addCondition(typeorm, qb, alias, conditions);
   return conditions;
 }
 
@@ -47,15 +59,6 @@ function joinConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, join
   return scope.kind === 'tenant' ? [tenantCondition(qb, column, join.alias.name)] : unfilteredMark();
 }
 
-/** Puts the tenant conditions in front of the statement's own WHERE, parenthesised. */
-function withTenantConditions(where: string, conditions: string[]): string {
-  if (conditions.length === 0) return where;
-  const tenant = conditions.join(' AND ');
-  const at = where.indexOf(' WHERE ');
-  if (at === -1) return `${where} WHERE ${tenant}`;
-  return `${where.slice(0, at)} WHERE ${tenant} AND (${where.slice(at + ' WHERE '.length)})`;
-}
-
 type Proto = Record<string, (...args: never[]) => unknown>;
 
 export function patchReadFilter(typeorm: TypeormAdapter): void {
@@ -65,7 +68,8 @@ export function patchReadFilter(typeorm: TypeormAdapter): void {
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
     const where = createWhereExpression.call(this);
-    return withTenantConditions(where, whereConditions(typeorm, internals(this)));
+    const conditions = whereConditions(typeorm, internals(this));
+    return conditions ? prependConditions(where, conditions) : where;
   };
 
   // Always overwritten with the context's tenant: a caller-supplied parameter

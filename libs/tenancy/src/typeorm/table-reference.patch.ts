@@ -79,8 +79,12 @@ export function patchTableReferences(typeorm: TypeormAdapter): void {
     return createInsertExpression.call(this);
   };
   const execute = insert.execute;
-  insert.execute = async function (this: unknown, ...args: unknown[]) {
-    assertNamedTables(typeorm, internals(this));
+  insert.execute = function (this: unknown, ...args: unknown[]) {
+    try {
+      assertNamedTables(typeorm, internals(this));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return execute.apply(this, args);
   };
 }

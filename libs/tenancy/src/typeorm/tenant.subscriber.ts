@@ -1,5 +1,5 @@
 import type { DataSource, EntitySubscriberInterface, InsertEvent, LoadEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
-import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
+import { filteringTenant } from '../context/tenant-store.js';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { resolveTenantScope } from './tenant-scope.js';
@@ -34,10 +34,12 @@ export class TenantSubscriber implements EntitySubscriberInterface<ObjectLiteral
     if (value !== undefined && value !== null && value !== scope.tenantId) throw tenantMove(event.metadata.name);
   }
 
+  /** Once per loaded row: an unscoped entity returns before the context is read, and nothing is allocated. */
   afterLoad(entity: ObjectLiteral, event?: LoadEvent<ObjectLiteral>): void {
     const column = tenantColumnOf(event?.metadata);
-    const tenantId = getCurrentTenant();
-    if (!column || tenantId === undefined || isTenantFilterBypassed()) return;
+    if (!column) return;
+    const tenantId = filteringTenant();
+    if (tenantId === undefined) return;
     const value: unknown = column.getEntityValue(entity);
     if (value !== undefined && value !== tenantId) {
       throw new TenantIsolationError(

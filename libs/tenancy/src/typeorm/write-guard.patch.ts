@@ -52,7 +52,10 @@ type Method = (...args: unknown[]) => unknown;
 
 /**
  * Runs `guard` when the SQL is built (getQuery/getSql) and before execute(),
- * where it must reject rather than throw: callers await execute().
+ * where it must reject rather than throw: callers await execute(). Both stay:
+ * between the two, subscribers, entity listeners and the caller's own code
+ * (anything awaited inside execute()) can still change the values, and only
+ * the check at build time sees what is really sent.
  */
 function guardBefore(
   typeorm: TypeormAdapter,
@@ -66,9 +69,14 @@ function guardBefore(
     guard(typeorm, internals(this));
     return build.apply(this, args);
   };
+  // Not async itself (one promise less per write); a refusal still rejects, never throws.
   const execute = proto.execute;
-  proto.execute = async function (this: unknown, ...args: unknown[]) {
-    guard(typeorm, internals(this));
+  proto.execute = function (this: unknown, ...args: unknown[]) {
+    try {
+      guard(typeorm, internals(this));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return execute.apply(this, args);
   };
 }

@@ -41,4 +41,20 @@ describe('JwtTenantResolver verified-token cache', () => {
     expect(() => (first!.principal!.claims.roles as string[]).push('admin')).toThrow();
     expect((await resolver.resolve(request(token)))!.principal!.claims.roles).toEqual(['user']);
   });
+
+  it('a cache hit hands out the grant and principal derived at verification, not new copies', async () => {
+    const resolver = new JwtTenantResolver({ secret: SECRET });
+    const token = await sign({ tenant_id: ['a', 'b'], sub: 'u1' }, Math.floor(Date.now() / 1000) + 60);
+    const [first, second] = [await resolver.resolve(request(token)), await resolver.resolve(request(token))];
+    expect(second!.allowedTenants).toBe(first!.allowedTenants);
+    expect(second!.principal).toBe(first!.principal);
+    expect(Object.isFrozen(first!.allowedTenants) && Object.isFrozen(first!.principal)).toBe(true);
+  });
+
+  it('a verified token with a malformed tenant claim is refused every time and never cached', async () => {
+    const resolver = new JwtTenantResolver({ secret: SECRET });
+    const token = await sign({ tenant_id: [1, 2] }, Math.floor(Date.now() / 1000) + 60);
+    await expect(resolver.resolve(request(token))).rejects.toMatchObject({ code: 'TENANT_TOKEN_INVALID' });
+    await expect(resolver.resolve(request(token))).rejects.toMatchObject({ code: 'TENANT_TOKEN_INVALID' });
+  });
 });

@@ -2,11 +2,17 @@ import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { TenancyConfigurationError } from '../../errors/tenancy-configuration.error.js';
 import { tokenInvalid } from '../../errors/tenant-access.errors.js';
 import type { TenantRequest } from '../tenant-request.js';
-import type { TenantResolution, TenantResolver } from '../tenant-resolver.interface.js';
+import type { TenantPrincipal, TenantResolution, TenantResolver } from '../tenant-resolver.interface.js';
 import { bearerToken } from './bearer-token.js';
 import { DEFAULT_TENANT_HEADER } from './header.resolver.js';
 import { jwtKey, type JwtKey, type JwtKeyOptions } from './jwt-key.js';
 import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token.cache.js';
+
+/** What a verified token yields, derived once and shared (frozen) by every request that sends it. */
+interface VerifiedToken {
+  allowedTenants: readonly string[];
+  principal: TenantPrincipal;
+}
 
 export interface JwtTenantResolverOptions extends JwtKeyOptions {
   issuer?: string | string[];
@@ -34,7 +40,7 @@ export class JwtTenantResolver implements TenantResolver {
   private readonly verifyOptions: JWTVerifyOptions;
   private readonly claimPath: readonly string[];
   private readonly tenantHeader: string;
-  private readonly verified: VerifiedTokenCache;
+  private readonly verified: VerifiedTokenCache<VerifiedToken>;
 
   constructor(options: JwtTenantResolverOptions) {
     this.key = jwtKey(options ?? {});
@@ -61,20 +67,17 @@ export class JwtTenantResolver implements TenantResolver {
   async resolve(request: TenantRequest): Promise<TenantResolution | undefined> {
     const token = bearerToken(request.header('authorization'));
     if (token === undefined) return undefined;
-    const payload = await this.verify(token);
-    const allowedTenants = this.allowedTenants(payload);
+    const { allowedTenants, principal } = this.verified.get(token) ?? (await this.verify(token));
     // A header outside the list is passed on, not dropped: the pipeline refuses it (403) instead of silently serving another tenant.
     const chosen = request.header(this.tenantHeader);
     return {
       tenantId: chosen || (allowedTenants.length === 1 ? allowedTenants[0] : undefined),
       allowedTenants,
-      principal: { subject: payload.sub, claims: payload },
+      principal,
     };
   }
 
-  private async verify(token: string): Promise<JWTPayload> {
-    const known = this.verified.get(token);
-    if (known) return known;
+  private async verify(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key.key, this.verifyOptions));
@@ -82,8 +85,10 @@ export class JwtTenantResolver implements TenantResolver {
       // Which check failed is not the client's business, and jose messages may quote claims.
       throw tokenInvalid();
     }
-    this.verified.set(token, payload);
-    return payload;
+    // A malformed tenant claim throws here, before anything is cached.
+    const verified: VerifiedToken = { allowedTenants: this.allowedTenants(payload), principal: { subject: payload.sub, claims: payload } };
+    this.verified.set(token, payload, verified);
+    return verified;
   }
 
   /** No claim allows no tenant (an admin token on a bypass route); a malformed one is a bad token. */

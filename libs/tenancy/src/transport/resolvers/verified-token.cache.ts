@@ -7,8 +7,8 @@ export interface VerifiedTokenCacheOptions {
   ttl?: number;
 }
 
-interface Entry {
-  payload: JWTPayload;
+interface Entry<T> {
+  value: T;
   expiresAt: number;
 }
 
@@ -25,10 +25,11 @@ function deepFreeze<T>(value: T): T {
  * sends the same bearer token with many requests, and a signature check costs
  * far more than the rest of resolution. A forged or altered token is a
  * different string and is always verified. Only verified tokens are stored,
- * so a flood of bad tokens cannot fill it.
+ * so a flood of bad tokens cannot fill it. What is kept is what the resolver
+ * derives from the verified payload (`T`), so that a hit allocates nothing.
  */
-export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+export class VerifiedTokenCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
   private readonly max: number;
   private readonly ttl: number;
 
@@ -40,15 +41,16 @@ export class VerifiedTokenCache {
     this.ttl = options.ttl ?? 60_000;
   }
 
-  get(token: string): JWTPayload | undefined {
+  get(token: string): T | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    if (entry.expiresAt > Date.now()) return entry.payload;
+    if (entry.expiresAt > Date.now()) return entry.value;
     this.entries.delete(token);
     return undefined;
   }
 
-  set(token: string, payload: JWTPayload): void {
+  /** `value` is frozen deeply: every later request shares it. */
+  set(token: string, payload: JWTPayload, value: T): void {
     if (this.ttl <= 0) return;
     // Valid until `exp` plus the tolerance jose itself allows, and no longer than the TTL.
     const expiresAt = Math.min(
@@ -56,6 +58,6 @@ export class VerifiedTokenCache {
       typeof payload.exp === 'number' ? (payload.exp + this.clockToleranceSeconds) * 1000 : Infinity,
     );
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { payload: deepFreeze(payload), expiresAt });
+    this.entries.set(token, { value: deepFreeze(value), expiresAt });
   }
 }

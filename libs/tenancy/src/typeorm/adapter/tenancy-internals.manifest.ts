@@ -134,6 +134,8 @@ export function typeormInternals(owner: DataSourceMember): Record<TypeormHolderK
         property('queryType'),
         property('aliases'),
         property('aliasNamePrefixingEnabled'),
+        // tenant-condition.ts keys its cached conditions by it.
+        property('disableEscaping'),
         property('joinAttributes'),
         method('setMainAlias'),
         method('createAlias'),

@@ -1,4 +1,4 @@
-// Child process of http-bench: autocannon, so that the load generator never shares the server's event loop.
+// Child process of the HTTP benchmarks: autocannon, so that the load generator never shares the server's event loop.
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 
@@ -6,6 +6,8 @@ export interface LoadConfig {
   url: string;
   connections: number;
   seconds: number;
+  /** Default `/products`. */
+  path?: string;
   /** One header set per tenant: each connection cycles through them. */
   headers: Array<Record<string, string>>;
 }
@@ -24,7 +26,7 @@ const result = await autocannon({
   url: config.url,
   connections: config.connections,
   duration: config.seconds,
-  requests: config.headers.map((headers) => ({ method: 'GET', path: '/products', headers })),
+  requests: config.headers.map((headers) => ({ method: 'GET', path: config.path ?? '/products', headers })),
 });
 const summary: LoadResult = {
   rps: result.requests.average,

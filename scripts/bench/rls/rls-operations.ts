@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { RLS_TENANT_SETTING, runWithTenant } from 'nestjs-tenancy';
-import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './bench-entity.js';
+import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './rls-entity.js';
 
 export type Operation = (manager: EntityManager, tenant: string, i: number) => Promise<unknown>;
 

@@ -1,5 +1,5 @@
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import type { BenchVariant } from './bench-apps.js';
+import type { BenchVariant } from './resolve-apps.js';
 
 /** The request headers of each variant, and the key material its server verifies them with. */
 export async function benchHeaders() {

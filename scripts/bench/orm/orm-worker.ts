@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions, type ObjectLiteral, type Repository } from 'typeorm';
+import { sqliteMemoryCopy } from '../support/sqlite-options.js';
 
 /**
  * One measurement process: `baseline` (plain TypeORM, hand-written tenant
  * conditions, library never loaded), `baseline-cls` (the same inside a
  * nestjs-cls context per operation) or `tenancy` (the library's filter).
- * Prints one JSON line of operations per second.
+ * Prints one JSON line: operations per CPU-second, and operations counted, per
+ * operation. `only` limits the run to one operation (the profiled runs).
  */
-const [mode, dialect, url, seconds = '1'] = process.argv.slice(2);
+const [mode, dialect, url, seconds = '1', only] = process.argv.slice(2);
 const TENANTS = 10;
 const ROWS_PER_TENANT = 100;
 const tenantIds = Array.from({ length: TENANTS }, (_, i) => `t${i}`);
@@ -19,26 +21,37 @@ type Op = (tenantId: string, i: number) => Promise<unknown>;
  * shared, loaded machine wall time mostly measures the neighbours. The
  * library's cost is client-side CPU, so this is the figure that isolates it.
  */
-async function measure(op: Op): Promise<number> {
+interface Measured {
+  perCpuSecond: number;
+  count: number;
+  /** The timed loop on the monotonic clock (µs) that --cpu-prof stamps samples with. */
+  from: number;
+  to: number;
+}
+
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+async function measure(op: Op): Promise<Measured> {
   for (let i = 0; i < 500; i++) await op(tenantIds[i % TENANTS], i);
   const budget = Number(seconds) * 1e9;
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  const from = monotonicMicros();
   let count = 0;
   while (Number(process.hrtime.bigint() - start) < budget) {
     await op(tenantIds[count % TENANTS], count);
     count++;
   }
   const used = process.cpuUsage(cpu);
-  return count / ((used.user + used.system) / 1e6);
+  return { perCpuSecond: count / ((used.user + used.system) / 1e6), count, from, to: monotonicMicros() };
 }
 
 async function main() {
-  const base: DataSourceOptions = dialect === 'sqlite' ? { type: 'better-sqlite3', database: url } : { type: 'postgres', url, poolSize: 4 };
+  const base: DataSourceOptions = dialect === 'sqlite' ? sqliteMemoryCopy(url) : { type: 'postgres', url, poolSize: 4 };
   let ops: Record<string, Op>;
   let dataSource: DataSource;
   if (mode === 'baseline' || mode === 'baseline-cls') {
-    const { PlainCategory, PlainProduct } = await import('./orm-entities.js');
+    const { PlainCategory, PlainProduct } = await import('../support/plain-entities.js');
     dataSource = await new DataSource({ ...base, entities: [PlainCategory, PlainProduct] }).initialize();
     const repo: Repository<InstanceType<typeof PlainProduct>> = dataSource.getRepository(PlainProduct);
     const ids = await idsByTenant(repo);
@@ -57,7 +70,7 @@ async function main() {
     };
   } else {
     const { runWithTenant } = await import('nestjs-tenancy');
-    const { Category, Product } = await import('./orm-tenant-entities.js');
+    const { Category, Product } = await import('../support/tenant-entities.js');
     dataSource = await new DataSource({ ...base, entities: [Category, Product] }).initialize();
     const repo = dataSource.getRepository(Product);
     const ids = await idsByTenant(repo, (t, fn) => runWithTenant(t, fn));
@@ -70,8 +83,8 @@ async function main() {
       insert: (t, i) => runWithTenant(t, () => repo.insert({ name: `n${i}`, sku: `s${i}` })),
     };
   }
-  const result: Record<string, number> = {};
-  for (const [name, op] of Object.entries(ops)) result[name] = await measure(op);
+  const result: Record<string, Measured> = {};
+  for (const [name, op] of Object.entries(ops)) if (!only || name === only) result[name] = await measure(op);
   await dataSource.destroy();
   console.log(JSON.stringify(result));
 }
