@@ -3,7 +3,7 @@ import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-stor
 import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 import type { TypeormAdapter } from '../typeorm/adapter/typeorm-adapter.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
-import { hasCitusKeys } from './citus-keys.apply.js';
+import { hasCitusKeys } from './citus-keys.state.js';
 
 let patched = false;
 

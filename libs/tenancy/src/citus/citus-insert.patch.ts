@@ -4,7 +4,7 @@ import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
 import type { TypeormAdapter } from '../typeorm/adapter/typeorm-adapter.js';
 import { internals } from '../typeorm/query-builder-internals.js';
 import { tenantColumnOf } from '../typeorm/tenant-metadata.js';
-import { hasCitusKeys } from './citus-keys.apply.js';
+import { hasCitusKeys } from './citus-keys.state.js';
 
 let patched = false;
 

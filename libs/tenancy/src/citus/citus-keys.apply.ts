@@ -8,13 +8,7 @@ import { citusMetadataArgs } from './citus-keys.args.js';
 import { patchCitusMultiTenantInsert } from './citus-insert.patch.js';
 import { patchCitusIdMaps } from './citus-id-map.patch.js';
 import { CitusRelationSubscriber } from './citus-relation.subscriber.js';
-
-const applied = new WeakSet<DataSource>();
-
-/** Whether this DataSource's scoped entities carry the tenant column in their keys. */
-export function hasCitusKeys(dataSource: DataSource): boolean {
-  return applied.has(dataSource);
-}
+import { hasCitusKeys, markCitusKeys } from './citus-keys.state.js';
 
 const swap = <T>(list: T[], from: T, to: T) => list.forEach((item, at) => item === from && (list[at] = to));
 
@@ -70,7 +64,7 @@ function mergeJunctionTenantColumns(junction: EntityMetadata, dataSource: DataSo
  * synchronize or migrations, so the tables are created with these keys.
  */
 export function applyCitusKeys(dataSource: DataSource): void {
-  if (applied.has(dataSource)) return;
+  if (hasCitusKeys(dataSource)) return;
   if (dataSource.driver.options.type !== 'postgres') {
     throw new TenancyConfigurationError(
       'citus',
@@ -105,7 +99,7 @@ export function applyCitusKeys(dataSource: DataSource): void {
   const subscribers = dataSource.subscribers as unknown[];
   if (!subscribers.some((subscriber) => subscriber instanceof CitusRelationSubscriber))
     subscribers.push(new CitusRelationSubscriber(dataSource));
-  applied.add(dataSource);
+  markCitusKeys(dataSource);
   patchCitusMultiTenantInsert();
   patchCitusIdMaps();
 }

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { installTenancyPatches, onMetadataBuilt } from '../typeorm/install-tenancy-patches.js';
 import { hasTenantScopedEntities } from '../typeorm/tenant-metadata.js';
-import { applyCitusKeys, hasCitusKeys } from './citus-keys.apply.js';
+import { applyCitusKeys } from './citus-keys.apply.js';
+import { hasCitusKeys } from './citus-keys.state.js';
 
 const DEFAULT_NAME = 'default';
 const pendingNames = new Set<string>();

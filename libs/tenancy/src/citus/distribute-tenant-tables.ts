@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { ownTypeormAdapter } from '../typeorm/adapter/own-typeorm.adapter.js';
-import { hasCitusKeys } from './citus-keys.apply.js';
+import { hasCitusKeys } from './citus-keys.state.js';
 import { requireCitus } from './citus-extension.js';
 import { citusPlan, type CitusTablePlan } from './citus-tables.js';
 
