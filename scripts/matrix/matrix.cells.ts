@@ -98,5 +98,6 @@ export const CELL_SUPPORT_FILES = [
   'test/security/support',
   'test/support',
   'test/setup/global-setup.ts',
-  'support/postgres-server.ts',
+  // The repo's shared support (embedded PostgreSQL, Citus helpers) that test/support imports.
+  'support',
 ];
