@@ -1,11 +1,9 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enableSchemaTenancy, SchemaTenancyManager } from 'nestjs-tenancy';
-import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
-import { DIALECTS } from '../support/dialects.js';
+import type { SchemaTenancyManager } from 'nestjs-tenancy';
 import { superuserQuery } from '../support/postgres.js';
+import { openSchemaCatalog, type SchemaCatalog } from '../support/schema-catalog.js';
 
-const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
 
 /**
@@ -18,7 +16,6 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
   let ds: DataSource;
   let manager: SchemaTenancyManager;
   let database: string;
-  let dispose: () => Promise<void>;
   const TENANTS = ['a_ref', 'clean1', 'clean2', 'nocol', 'noidx', 'retyped', 'nodefault', 'nofk', 'nullable', 'notable', 'extra'];
 
   const columnInfo = async (schema: string, table: string, column: string) =>
@@ -46,20 +43,13 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
       )[0].n,
     );
 
+  let catalog: SchemaCatalog;
   beforeAll(async () => {
-    const connection = await postgres.connection();
-    dispose = connection.dispose;
-    database = new URL((connection.options as { url: string }).url).pathname.slice(1);
-    ds = await new DataSource({ ...connection.options, poolSize: 3, entities: CATALOG_ENTITIES } as DataSourceOptions).initialize();
-    enableSchemaTenancy(ds, CONFIG);
-    await ds.synchronize();
-    manager = new SchemaTenancyManager(ds, CONFIG);
+    catalog = await openSchemaCatalog(CONFIG);
+    ({ ds, manager, database } = catalog);
     for (const tenant of TENANTS) await manager.createTenantSchema(tenant);
   });
-  afterAll(async () => {
-    await ds.destroy();
-    await dispose();
-  });
+  afterAll(() => catalog.close());
 
   it('a no-op migrate diffs one schema and matches every other in the catalog', async () => {
     const result = await manager.migrateAll({ concurrency: 2 });

@@ -1,10 +1,11 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bypassTenantFilter, enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
+import { bypassTenantFilter, runWithTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Product } from '../support/catalog.entities.js';
 import { seedCatalogRaw } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { superuserQuery } from '../support/postgres.js';
+import { openSchemaCatalog, type SchemaCatalog } from '../support/schema-catalog.js';
 
 /**
  * Tenant a names a scoped table by a string TypeORM does not map to the
@@ -148,19 +149,14 @@ describe.each(DIALECTS)('named-table attacks ($name)', (dialect) => {
 
 /** The schema strategy: every tenant's rows sit in its own schema, which another tenant must never name. */
 describe('named-table attacks on the schema strategy (postgres)', () => {
-  const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
   const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
+  let catalog: SchemaCatalog;
   let ds: DataSource;
   let database: string;
-  let dispose: () => Promise<void>;
   beforeAll(async () => {
-    const connection = await postgres.connection();
-    dispose = connection.dispose;
-    database = new URL((connection.options as { url: string }).url).pathname.slice(1);
-    ds = await new DataSource({ ...connection.options, poolSize: 3, entities: CATALOG_ENTITIES } as DataSourceOptions).initialize();
-    enableSchemaTenancy(ds, CONFIG);
-    await ds.synchronize();
-    const manager = new SchemaTenancyManager(ds, CONFIG);
+    catalog = await openSchemaCatalog(CONFIG);
+    ({ ds, database } = catalog);
+    const { manager } = catalog;
     for (const tenant of ['a', 'b']) {
       await manager.createTenantSchema(tenant);
       await runWithTenant(tenant, () =>
@@ -173,10 +169,7 @@ describe('named-table attacks on the schema strategy (postgres)', () => {
     // A shared copy of a tenant table, as left behind by a migration from the row strategy.
     await superuserQuery(database, `CREATE TABLE public.products AS SELECT * FROM tenant_b.products`);
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await dispose?.();
-  });
+  afterAll(() => catalog?.close());
   const bRows = () => superuserQuery(database, `SELECT id, name FROM tenant_b.products ORDER BY id`);
   const select = (reference: string) => asA(() => ds.createQueryBuilder().select('COUNT(*)', 'n').from(reference, 'p').getRawOne());
 
