@@ -17,6 +17,7 @@ import {
 import { CATALOG_ENTITIES, Category, Product, Tag } from '../support/catalog.entities.js';
 import { DIALECTS, StatementCounter } from '../support/dialects.js';
 import { superuserQuery, tablesIn as tablesInSchema } from '../support/postgres.js';
+import { openSchemaCatalog, type SchemaCatalog } from '../support/schema-catalog.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
@@ -26,23 +27,12 @@ describe('schema-per-tenant strategy (postgres)', () => {
   let ds: DataSource;
   let manager: SchemaTenancyManager;
   let database: string;
-  let dispose: () => Promise<void>;
+  let catalog: SchemaCatalog;
   const statements = new StatementCounter();
 
   beforeAll(async () => {
-    const connection = await postgres.connection();
-    dispose = connection.dispose;
-    database = new URL((connection.options as { url: string }).url).pathname.slice(1);
-    ds = await new DataSource({
-      ...connection.options,
-      poolSize: 3,
-      entities: CATALOG_ENTITIES,
-      logging: ['query'],
-      logger: statements,
-    } as DataSourceOptions).initialize();
-    enableSchemaTenancy(ds, CONFIG);
-    await ds.synchronize();
-    manager = new SchemaTenancyManager(ds, CONFIG);
+    catalog = await openSchemaCatalog(CONFIG, { logging: ['query'], logger: statements });
+    ({ ds, manager, database } = catalog);
     await manager.createTenantSchema('a');
     await manager.createTenantSchema('b');
     const tools = await ds.getRepository(Category).save({ name: 'Tools' });
@@ -56,10 +46,7 @@ describe('schema-per-tenant strategy (postgres)', () => {
       });
     }
   });
-  afterAll(async () => {
-    await ds.destroy();
-    await dispose();
-  });
+  afterAll(() => catalog.close());
 
   const tablesIn = (schema: string) => tablesInSchema(database, schema);
 

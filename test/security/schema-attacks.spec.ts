@@ -4,6 +4,7 @@ import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
 import { DIALECTS } from '../support/dialects.js';
 import { superuserQuery, tablesIn as tablesInSchema } from '../support/postgres.js';
+import { openSchemaCatalog, type SchemaCatalog } from '../support/schema-catalog.js';
 import { Folder } from './support/folder-tree.js';
 
 /**
@@ -20,20 +21,11 @@ describe('schema strategy attacks (postgres)', () => {
   let ds: DataSource;
   let manager: SchemaTenancyManager;
   let database: string;
-  let dispose: () => Promise<void>;
+  let catalog: SchemaCatalog;
 
   beforeAll(async () => {
-    const connection = await postgres.connection();
-    dispose = connection.dispose;
-    database = new URL((connection.options as { url: string }).url).pathname.slice(1);
-    ds = await new DataSource({
-      ...connection.options,
-      poolSize: 3,
-      entities: [...CATALOG_ENTITIES, Folder],
-    } as DataSourceOptions).initialize();
-    enableSchemaTenancy(ds, CONFIG);
-    await ds.synchronize();
-    manager = new SchemaTenancyManager(ds, CONFIG);
+    catalog = await openSchemaCatalog(CONFIG, { entities: [...CATALOG_ENTITIES, Folder] });
+    ({ ds, manager, database } = catalog);
     await manager.createTenantSchema('a');
     await manager.createTenantSchema('b');
     await runWithTenant('a', () => ds.getRepository(Product).save({ name: 'A1', sku: 'S-1' }));
@@ -41,10 +33,7 @@ describe('schema strategy attacks (postgres)', () => {
     await superuserQuery(database, `CREATE TABLE "${HAND_MADE}".ledger_backup (id int, amount int)`);
     await superuserQuery(database, `INSERT INTO "${HAND_MADE}".ledger_backup VALUES (1, 100)`);
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await dispose?.();
-  });
+  afterAll(() => catalog?.close());
 
   const tablesIn = (schema: string) => tablesInSchema(database, schema);
   const backupRows = () => superuserQuery(database, `SELECT id, amount FROM "${HAND_MADE}".ledger_backup`);
