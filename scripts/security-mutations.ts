@@ -232,6 +232,14 @@ const cls = () =>
     file: 'libs/tenancy/src/context/tenant-store.ts',
     find: '  enterCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId), [BYPASS_CLS_KEY]: undefined });',
     replace: '  enterCopy({ [TENANT_CLS_KEY]: assertTenantIdInContext(tenantId) });',
+    also: [
+      {
+        // The same rule for TenantContext.setTenantId, which enters the tenant under its module's settings.
+        file: 'libs/tenancy/src/context/tenant-store.ts',
+        find: '  enterCopy({ [SETTINGS_CLS_KEY]: settings, [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined });',
+        replace: '  enterCopy({ [SETTINGS_CLS_KEY]: settings, [TENANT_CLS_KEY]: valid });',
+      },
+    ],
   },
   {
     // Trusting a remembered setting inside a transaction: a user's ROLLBACK TO SAVEPOINT brings back another context's.
