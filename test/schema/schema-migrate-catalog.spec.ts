@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchemaTenancyManager } from 'nestjs-tenancy';
 import { superuserQuery } from '../support/postgres.js';
@@ -13,7 +12,6 @@ const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
  * into its own tenant, and one migrateAll must repair every one of them.
  */
 describe('migrateAll skips only schemas whose catalog matches an up-to-date schema (postgres)', () => {
-  let ds: DataSource;
   let manager: SchemaTenancyManager;
   let database: string;
   const TENANTS = ['a_ref', 'clean1', 'clean2', 'nocol', 'noidx', 'retyped', 'nodefault', 'nofk', 'nullable', 'notable', 'extra'];
@@ -46,7 +44,7 @@ describe('migrateAll skips only schemas whose catalog matches an up-to-date sche
   let catalog: SchemaCatalog;
   beforeAll(async () => {
     catalog = await openSchemaCatalog(CONFIG);
-    ({ ds, manager, database } = catalog);
+    ({ manager, database } = catalog);
     for (const tenant of TENANTS) await manager.createTenantSchema(tenant);
   });
   afterAll(() => catalog.close());
