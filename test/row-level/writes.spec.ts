@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { bypassTenantFilter, runWithTenant, TenantIsolationError } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Product, Review } from '../support/catalog.entities.js';
-import { seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
+import { clearTablesRaw, seedCatalog, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { onCitus } from '../support/citus.js';
 import { INSERT_FROM_SELECT_ABSENT } from '../support/typeorm-features.js';
@@ -22,9 +22,7 @@ describe.each(DIALECTS)('writes of tenant a touch only tenant a ($name)', (diale
   afterAll(() => db.close());
   beforeEach(async () => {
     await all(async () => {
-      for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories']) {
-        await ds.query(`DELETE FROM ${table}`);
-      }
+      await clearTablesRaw(ds);
     });
     seed = await seedCatalog(ds);
     db.statements.reset();

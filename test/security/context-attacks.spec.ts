@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bypassTenantFilter, clearCurrentTenant, isTenantFilterBypassed, setCurrentTenant, TenantContext } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Note, Product } from '../support/catalog.entities.js';
-import { seedCatalogRaw } from '../support/catalog.seed.js';
+import { clearTablesRaw, seedCatalogRaw } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 
 /**
@@ -144,8 +144,7 @@ describe.each(DIALECTS)('context attack catalogue ($name)', (dialect) => {
   afterAll(() => db.close());
   beforeEach(async () => {
     // Raw SQL on purpose: setup must not depend on the tenant context under test.
-    for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
-      await db.dataSource.query(`DELETE FROM ${table}`);
+    await clearTablesRaw(db.dataSource);
     await seedCatalogRaw(db.dataSource);
   });
 

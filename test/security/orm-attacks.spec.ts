@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
-import { seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
+import { clearTablesRaw, seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { INSERT_FROM_SELECT_ABSENT } from '../support/typeorm-features.js';
 
@@ -404,8 +404,7 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
   afterAll(() => db.close());
   beforeEach(async () => {
     // Raw SQL on purpose: setup must not depend on the tenant context under test.
-    for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
-      await db.dataSource.query(`DELETE FROM ${table}`);
+    await clearTablesRaw(db.dataSource);
     // With a runner of our own: typeorm 0.3's clear() never releases the one it would take (1.x does).
     const runner = db.dataSource.createQueryRunner();
     try {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bypassTenantFilter, runWithTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Note, Product, Review } from '../support/catalog.entities.js';
-import { seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
+import { CATALOG_TABLES, clearTablesRaw, seedCatalogRaw, type CatalogSeed } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { Shelf } from './support/shelf.entity.js';
 
@@ -183,8 +183,7 @@ describe.each(DIALECTS)('junction and relation-write attacks ($name)', (dialect)
   afterAll(() => db.close());
   beforeEach(async () => {
     const q = (sql: string) => db.dataSource.query(sql);
-    for (const table of ['shelf_products', 'shelves', 'product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
-      await q(`DELETE FROM ${table}`);
+    await clearTablesRaw(db.dataSource, ['shelf_products', 'shelves', ...CATALOG_TABLES]);
     seed = await seedCatalogRaw(db.dataSource);
     await q(`INSERT INTO shelves (id, name) VALUES (${SHELF}, 'Front')`);
     await q(`INSERT INTO shelf_products ("shelvesId", "productsId") VALUES (${SHELF}, ${seed.a1.id}), (${SHELF}, ${seed.b1.id})`);

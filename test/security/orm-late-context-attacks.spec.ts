@@ -2,7 +2,7 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bypassTenantFilter, runWithTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Product } from '../support/catalog.entities.js';
-import { seedCatalogRaw } from '../support/catalog.seed.js';
+import { CATALOG_TABLES, clearTablesRaw, seedCatalogRaw } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 
 /**
@@ -102,8 +102,7 @@ describe.each(DIALECTS)('late-context and clearTable attacks ($name)', (dialect)
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories', 'organizations'])
-      await db.dataSource.query(`DELETE FROM ${table}`);
+    await clearTablesRaw(db.dataSource, [...CATALOG_TABLES, 'organizations']);
     await seedCatalogRaw(db.dataSource);
   });
   const bCount = async (table = 'products') =>

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bypassTenantFilter, runWithTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Product } from '../support/catalog.entities.js';
-import { seedCatalogRaw } from '../support/catalog.seed.js';
+import { clearTablesRaw, seedCatalogRaw } from '../support/catalog.seed.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { superuserQuery } from '../support/postgres.js';
 import { openSchemaCatalog, type SchemaCatalog } from '../support/schema-catalog.js';
@@ -31,8 +31,7 @@ describe.each(DIALECTS)('named-table attacks ($name)', (dialect) => {
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    for (const table of ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'])
-      await db.dataSource.query(`DELETE FROM ${table}`);
+    await clearTablesRaw(db.dataSource);
     await seedCatalogRaw(db.dataSource);
   });
   const bProducts = () => db.dataSource.query(`SELECT * FROM products WHERE tenant_id = 'b' ORDER BY id`);

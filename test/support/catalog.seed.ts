@@ -65,6 +65,14 @@ export function seedCatalog(dataSource: DataSource): Promise<CatalogSeed> {
   );
 }
 
+/** The catalog's tables, children first, in the order they can be emptied. */
+export const CATALOG_TABLES = ['product_tags', 'notes', 'reviews', 'tags', 'products', 'categories'];
+
+/** Empties `tables` in order with raw SQL: setup must not depend on the tenant context under test. */
+export async function clearTablesRaw(dataSource: DataSource, tables: readonly string[] = CATALOG_TABLES): Promise<void> {
+  for (const table of tables) await dataSource.query(`DELETE FROM ${table}`);
+}
+
 /**
  * The same data as seedCatalog, written with raw SQL and fixed ids: no tenant
  * context is involved, so a suite that checks the context itself (the
