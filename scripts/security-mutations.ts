@@ -30,13 +30,13 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'where-filter',
     file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
-    find: 'return conditions ? prependConditions(where, conditions) : where;',
-    replace: 'return where;',
+    find: 'let conditions = whereConditions(typeorm, qb);',
+    replace: 'let conditions: string[] | undefined;',
   },
   {
     protection: 'join-filter',
     file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
-    find: 'join.condition = own ? `(${own}) AND ${tenant}` : tenant;',
+    find: 'joins[i].condition = condition ? `(${condition}) AND ${tenant}` : tenant;',
     replace: 'void tenant;',
   },
   {
@@ -381,9 +381,9 @@ const cls = () =>
   {
     // Junction tables read or deleted directly see every tenant's links.
     protection: 'junction-filter',
-    file: 'libs/tenancy/src/typeorm/junction-guard.patch.ts',
-    find: 'const conditions = junctionConditions(typeorm, internals(this));',
-    replace: 'const conditions: string[] = [];',
+    file: 'libs/tenancy/src/typeorm/read-filter.patch.ts',
+    find: 'conditions = junctionConditions(typeorm, qb, conditions);',
+    replace: 'void junctionConditions;',
   },
   {
     // Junction tables get no Row-Level Security policies: raw SQL sees and writes every tenant's links.
@@ -396,15 +396,15 @@ const cls = () =>
     // A subquery built inside a bypass carries no mark: it runs unfiltered inside whatever tenant executes it later.
     protection: 'late-context',
     file: 'libs/tenancy/src/typeorm/late-context.ts',
-    find: 'return [UNFILTERED_CONDITION];',
-    replace: 'return [];',
+    find: 'export const UNFILTERED_MARK = `1 = ${UNFILTERED_REFERENCE}`;',
+    replace: "export const UNFILTERED_MARK = '1 = 1';",
   },
   {
     // queryRunner.clearTable() truncates every tenant's rows from inside a tenant.
     protection: 'clear-table-guard',
     file: 'libs/tenancy/src/typeorm/clear-table.guard.ts',
-    find: 'guardClearTable(this, runner);',
-    replace: '',
+    find: 'if (!guardedClasses.has(runnerClass)) guardClearTable(typeorm, runnerClass);',
+    replace: 'void guardClearTable;',
   },
   {
     // Under RLS, EXPLAIN (ANALYZE) inside a tenant reports how many rows the policies hid.

@@ -19,7 +19,7 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
  * difference goes. Standalone: `node dist/scripts/bench/orm/orm-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const SETUP = { rounds: scaled(4, 2), seconds: scaled(0.6, 0.3), profileSeconds: scaled(1, 0.5) };
+const SETUP = { rounds: scaled(5, 2), seconds: scaled(1, 0.3), warmupSeconds: scaled(0.5, 0.2), profileSeconds: scaled(1.5, 0.5) };
 const DATABASE = `tenancy_bench_orm_${process.versions.node.split('.')[0]}`;
 type Sample = Record<string, { perCpuSecond: number; count: number; from: number; to: number }>;
 
@@ -39,9 +39,17 @@ async function seed(options: DataSourceOptions): Promise<void> {
 }
 
 const worker = (mode: string, dialect: string, url: string, seconds: number, only?: string, nodeArgs: string[] = []) =>
-  childJson<Sample>(join(here, 'orm-worker.js'), [mode, dialect, url, String(seconds), ...(only ? [only] : [])], nodeArgs);
+  childJson<Sample>(
+    join(here, 'orm-worker.js'),
+    [mode, dialect, url, String(seconds), String(SETUP.warmupSeconds), ...(only ? [only] : [])],
+    nodeArgs,
+  );
 
-/** Alternating baseline and tenancy processes, order swapped every round; medians of each. */
+/**
+ * Alternating baseline and tenancy processes, order swapped every round. The
+ * ratio is the median of each round's own ratio (the two processes of a round
+ * ran back to back, under the same neighbours); the throughputs shown are medians.
+ */
 async function compare(dialect: string, url: string): Promise<OrmRow[]> {
   const samples: Record<string, Record<string, number[]>> = { baseline: {}, 'baseline-cls': {}, tenancy: {} };
   for (let round = 0; round < SETUP.rounds; round++) {
@@ -52,9 +60,12 @@ async function compare(dialect: string, url: string): Promise<OrmRow[]> {
       }
     }
   }
+  const roundRatio = (over: number[], under: number[]) => median(over.map((value, round) => value / under[round]));
   return Object.keys(samples.baseline).map((op) => {
     const [base, cls, tenancy] = ['baseline', 'baseline-cls', 'tenancy'].map((mode) => median(samples[mode][op]));
-    return { dialect, op, base, cls, tenancy, ratio: base / tenancy, clsRatio: cls / tenancy };
+    const ratio = roundRatio(samples.baseline[op], samples.tenancy[op]);
+    const clsRatio = roundRatio(samples['baseline-cls'][op], samples.tenancy[op]);
+    return { dialect, op, base, cls, tenancy, ratio, clsRatio };
   });
 }
 

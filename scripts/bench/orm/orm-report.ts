@@ -25,7 +25,7 @@ export interface OrmProfile {
 }
 
 export interface OrmResult {
-  setup: { rounds: number; seconds: number; profileSeconds: number };
+  setup: { rounds: number; seconds: number; warmupSeconds: number; profileSeconds: number };
   rows: OrmRow[];
   profiles: OrmProfile[];
 }
@@ -91,12 +91,13 @@ export function renderOrm(results: Array<RuntimeResult<OrmResult>>): string {
   return `## ORM path: tenancy filter vs hand-written \`where: { tenantId }\`
 
 Command: \`npm run bench\` (this section: \`node dist/scripts/bench/orm/orm-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
-Figures are operations per CPU-second of the client process, medians of ${setup.rounds} rounds of ${setup.seconds} s per operation;
+Figures are operations per CPU-second of the client process, medians of ${setup.rounds} rounds of ${setup.seconds} s per operation,
+each after ${setup.warmupSeconds} s of warm-up (by time: V8 compiles on background threads whose CPU would otherwise count);
 every round runs three processes one after the other, order alternating: plain TypeORM with the tenant condition written
 by hand (the library never loaded), the same inside a nestjs-cls context per operation, and the library (each operation
 inside \`runWithTenant\`, no tenant in the query). 10 tenants × 100 rows. The ratio is the client CPU cost of one operation
-with the library over the same operation by hand (PostgreSQL server time is the same for both: one extra indexed
-equality). Each runtime's ratio is against its own baseline, measured in the same run.
+with the library over the same operation by hand, the median of the rounds' own ratios (PostgreSQL server time is the same
+for both: one extra indexed equality). Each runtime's ratio is against its own baseline, measured in the same run.
 
 ${table}
 

@@ -41,7 +41,8 @@ function enterCopy(patch: Partial<TenantStore>): void {
 }
 
 function runCopy<T>(patch: Partial<TenantStore>, fn: () => T): T {
-  return cls().runWith({ ...currentStore(), ...patch } as TenantStore, fn);
+  const service = cls();
+  return service.runWith({ ...(service.get() as TenantStore | undefined), ...patch } as TenantStore, fn);
 }
 
 /** The settings of the running context: the ones its TenancyModule handed it, else the fail-closed defaults. */

@@ -1,7 +1,11 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { resolveTableReference } from './table-reference.js';
 import { resolveTenantScope } from './tenant-scope.js';
+
+// Runner classes whose clearTable is wrapped: prototypes are process-wide by nature, so is this record.
+const guardedClasses = new WeakSet<object>();
 
 /**
  * `queryRunner.clearTable()` is a TRUNCATE (PostgreSQL) or an unfiltered
@@ -9,16 +13,16 @@ import { resolveTenantScope } from './tenant-scope.js';
  * tenant rows it runs only in a bypass (EntityManager.clear() uses it there)
  * or with the 'unfiltered' opt-out; inside a tenant it is refused, with no
  * tenant it is TENANT_REQUIRED.
+ *
+ * Wrapped once on the runner's own class, not on each runner: the
+ * PostgreSQL driver builds a runner per statement, and a wrapper per runner
+ * cost a closure and a bound function on every query.
  */
-const guarded = new WeakSet<QueryRunner>();
-
-function guardClearTable(dataSource: DataSource, runner: QueryRunner): void {
-  // The SQLite drivers hand out one runner for every statement: wrapping it on
-  // each createQueryRunner() would nest one more wrapper per query, for ever.
-  if (guarded.has(runner)) return;
-  guarded.add(runner);
-  const clearTable = runner.clearTable.bind(runner);
-  runner.clearTable = async (table, ...rest) => {
+function guardClearTable(typeorm: TypeormAdapter, runnerClass: QueryRunner): void {
+  guardedClasses.add(runnerClass);
+  const clearTable = runnerClass.clearTable;
+  runnerClass.clearTable = async function (this: QueryRunner, table, ...rest) {
+    const dataSource = typeorm.dataSourceOf(this);
     const reference = resolveTableReference(dataSource, table);
     if (reference.kind !== 'other') {
       const scope = resolveTenantScope(dataSource, reference.metadata, 'queryRunner.clearTable()');
@@ -29,16 +33,17 @@ function guardClearTable(dataSource: DataSource, runner: QueryRunner): void {
         );
       }
     }
-    return clearTable(table, ...rest);
+    return clearTable.call(this, table, ...rest);
   };
 }
 
-export function patchClearTable(): void {
+export function patchClearTable(typeorm: TypeormAdapter): void {
   const proto = DataSource.prototype as unknown as { createQueryRunner(this: DataSource, ...args: unknown[]): QueryRunner };
   const createQueryRunner = proto.createQueryRunner;
   proto.createQueryRunner = function (this: DataSource, ...args: unknown[]) {
     const runner = createQueryRunner.apply(this, args);
-    guardClearTable(this, runner);
+    const runnerClass = Object.getPrototypeOf(runner) as QueryRunner;
+    if (!guardedClasses.has(runnerClass)) guardClearTable(typeorm, runnerClass);
     return runner;
   };
 }

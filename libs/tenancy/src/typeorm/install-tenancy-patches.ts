@@ -46,7 +46,7 @@ export function installTenancyPatches(): void {
   patchTableReferences(typeorm);
   patchJunctionGuards(typeorm);
   patchLateContext(typeorm);
-  patchClearTable();
+  patchClearTable(typeorm);
   patchTenantConcurrency(typeorm);
   // What the bind-time preflight looks for on the classes a DataSource really uses.
   markPatched(QueryBuilder.prototype, 'where-filter');

@@ -1,11 +1,10 @@
-import { InsertQueryBuilder, QueryBuilder, RelationQueryBuilder, type QueryRunner } from 'typeorm';
+import { InsertQueryBuilder, RelationQueryBuilder, type QueryRunner } from 'typeorm';
 import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
 import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
-import { unfilteredMark } from './late-context.js';
-import { prependConditions } from './where-conditions.js';
+import { UNFILTERED_MARK } from './late-context.js';
 import { scopedJunctionKeys } from './junction-metadata.js';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { assertTenantOwns } from './tenant-ownership.js';
@@ -26,19 +25,23 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
  * name, by the junction entity, or save() deleting the links that went
  * missing) keeps only rows whose scoped side belongs to the tenant, so a link
  * from a shared row to another tenant's row is neither seen nor deleted.
+ * Adds to `conditions` (created on first use; the read filter's WHERE wrapper calls it).
  */
-function junctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
+export function junctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, conditions?: string[]): string[] | undefined {
   const map = qb.expressionMap;
-  const conditions: string[] = [];
-  if (map.queryType !== 'select') {
-    if (map.mainAlias) addJunctionConditions(typeorm, qb, map.mainAlias, conditions);
-  } else for (const alias of map.aliases) if (alias.type === 'from') addJunctionConditions(typeorm, qb, alias, conditions);
+  if (map.queryType !== 'select') return map.mainAlias ? addJunctionConditions(typeorm, qb, map.mainAlias, conditions) : conditions;
+  for (const alias of map.aliases) if (alias.type === 'from') conditions = addJunctionConditions(typeorm, qb, alias, conditions);
   return conditions;
 }
 
 /** The conditions of one FROM alias when it is a junction table that links a scoped entity (checked first: most aliases are not). */
-function addJunctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, alias: Alias, conditions: string[]): void {
-  if (!alias.hasMetadata || alias.metadata.tableType !== 'junction') return;
+function addJunctionConditions(
+  typeorm: TypeormAdapter,
+  qb: QueryBuilderInternals,
+  alias: Alias,
+  conditions: string[] | undefined,
+): string[] | undefined {
+  if (!alias.hasMetadata || alias.metadata.tableType !== 'junction') return conditions;
   const map = qb.expressionMap;
   const junction = alias.metadata;
   const tablePath = (path: string) =>
@@ -52,17 +55,18 @@ function addJunctionConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternal
     const column = tenantColumnOf(owner);
     if (!column) continue;
     if (resolveTenantScope(typeorm.dataSourceOf(qb), owner, 'a junction table query').kind !== 'tenant') {
-      conditions.push(...unfilteredMark());
+      (conditions ??= []).push(UNFILTERED_MARK);
       continue;
     }
     const o = qb.escape('tenancy_owner');
     const joins = key.columns.map(
       (junctionColumn, i) => `${o}.${qb.escape(key.referencedColumns[i].databaseName)} = ${self}.${qb.escape(junctionColumn.databaseName)}`,
     );
-    conditions.push(
+    (conditions ??= []).push(
       `EXISTS (SELECT 1 FROM ${tablePath(owner.tablePath)} ${o} WHERE ${joins.join(' AND ')} AND ${o}.${qb.escape(column.databaseName)} = :${TENANT_QUERY_PARAMETER})`,
     );
   }
+  return conditions;
 }
 
 /** Whether a junction INSERT has scoped rows to check (sync, so that a plain insert pays no extra await). */
@@ -107,13 +111,6 @@ async function guardRelationWrite(typeorm: TypeormAdapter, qb: RelationBuilderIn
 }
 
 export function patchJunctionGuards(typeorm: TypeormAdapter): void {
-  const base = QueryBuilder.prototype as unknown as Proto;
-  const createWhereExpression = base.createWhereExpression as () => string;
-  base.createWhereExpression = function (this: unknown) {
-    const conditions = junctionConditions(typeorm, internals(this));
-    return prependConditions(createWhereExpression.call(this), conditions);
-  };
-
   const insert = InsertQueryBuilder.prototype as unknown as Proto;
   const execute = insert.execute;
   // Not async itself: an insert that links nothing scoped goes straight to TypeORM's execute().

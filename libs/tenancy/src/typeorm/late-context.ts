@@ -9,7 +9,7 @@ import { tenancyOptionsFor } from './tenancy-data-source.registry.js';
  * tenant (a bypass, or no tenant with `onMissingTenant: 'unfiltered'`), else 0.
  */
 const UNFILTERED_PARAMETER = 'tenancy_unfiltered';
-const UNFILTERED_CONDITION = `1 = :${UNFILTERED_PARAMETER}`;
+const UNFILTERED_REFERENCE = `:${UNFILTERED_PARAMETER}`;
 
 /**
  * What stands for the tenant condition of a scoped alias built where no
@@ -19,9 +19,7 @@ const UNFILTERED_CONDITION = `1 = :${UNFILTERED_PARAMETER}`;
  * unfiltered inside a tenant later. The mark makes the statement that carries
  * it decide at execution time.
  */
-export function unfilteredMark(): string[] {
-  return [UNFILTERED_CONDITION];
-}
+export const UNFILTERED_MARK = `1 = ${UNFILTERED_REFERENCE}`;
 
 function allowsUnfiltered(dataSource: DataSource): boolean {
   if (isTenantFilterBypassed()) return true;
@@ -37,7 +35,7 @@ export function patchLateContext(typeorm: TypeormAdapter): void {
   base.getQueryAndParameters = function (this: QueryBuilder<never>) {
     const query = this.getQuery();
     const parameters = this.getParameters();
-    if (query.includes(`:${UNFILTERED_PARAMETER}`) && parameters[UNFILTERED_PARAMETER] !== 1) {
+    if (query.includes(UNFILTERED_REFERENCE) && parameters[UNFILTERED_PARAMETER] !== 1) {
       if (getCurrentTenant() === undefined) throw TenantIsolationError.required('a query whose subquery was built inside a bypass');
       throw new TenantIsolationError(
         'TENANT_UNSUPPORTED_QUERY',

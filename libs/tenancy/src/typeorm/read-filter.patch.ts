@@ -8,7 +8,9 @@ import { internals, type QueryBuilderInternals } from './query-builder-internals
 import { tenantColumnOf } from './tenant-metadata.js';
 import { tenantCondition } from './tenant-condition.js';
 import { resolveTenantScope } from './tenant-scope.js';
-import { unfilteredMark } from './late-context.js';
+import { UNFILTERED_MARK } from './late-context.js';
+import { junctionConditions } from './junction-guard.patch.js';
+import { namedTableMarks } from './table-reference.patch.js';
 import { prependConditions } from './where-conditions.js';
 
 const OPERATION: Record<string, string> = {
@@ -32,7 +34,7 @@ function addCondition(
   const map = qb.expressionMap;
   const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, OPERATION[map.queryType] ?? 'a query');
   const list = conditions ?? [];
-  if (scope.kind !== 'tenant') list.push(...unfilteredMark());
+  if (scope.kind !== 'tenant') list.push(UNFILTERED_MARK);
   else list.push(tenantCondition(qb, column, map.aliasNamePrefixingEnabled ? alias.name : undefined));
   return list;
 }
@@ -50,13 +52,13 @@ function whereConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals): st
   return conditions;
 }
 
-/** The tenant condition of one joined scoped entity, or the unfiltered mark where no filter applies. */
-function joinConditions(typeorm: TypeormAdapter, qb: QueryBuilderInternals, join: JoinAttribute): string[] {
+/** The tenant condition of one joined scoped entity, the unfiltered mark where no filter applies, undefined for an unscoped one. */
+function joinCondition(typeorm: TypeormAdapter, qb: QueryBuilderInternals, join: JoinAttribute): string | undefined {
   const metadata = join.metadata;
   const column = tenantColumnOf(metadata);
-  if (!column || !metadata) return [];
+  if (!column || !metadata) return undefined;
   const scope = resolveTenantScope(typeorm.dataSourceOf(qb), metadata, 'a join');
-  return scope.kind === 'tenant' ? [tenantCondition(qb, column, join.alias.name)] : unfilteredMark();
+  return scope.kind === 'tenant' ? tenantCondition(qb, column, join.alias.name) : UNFILTERED_MARK;
 }
 
 type Proto = Record<string, (...args: never[]) => unknown>;
@@ -65,10 +67,16 @@ export function patchReadFilter(typeorm: TypeormAdapter): void {
   const base = QueryBuilder.prototype as unknown as Proto;
   const select = SelectQueryBuilder.prototype as unknown as Proto;
 
+  // One wrapper for every condition a statement's FROM side needs (the
+  // tenant's, tables named by strings, junction links): one pass, one
+  // rewrite of the WHERE, instead of a wrapper per guard.
   const createWhereExpression = base.createWhereExpression as () => string;
   base.createWhereExpression = function (this: unknown) {
+    const qb = internals(this);
     const where = createWhereExpression.call(this);
-    const conditions = whereConditions(typeorm, internals(this));
+    let conditions = whereConditions(typeorm, qb);
+    conditions = namedTableMarks(typeorm, qb, conditions);
+    conditions = junctionConditions(typeorm, qb, conditions);
     return conditions ? prependConditions(where, conditions) : where;
   };
 
@@ -91,36 +99,41 @@ export function patchReadFilter(typeorm: TypeormAdapter): void {
   const createJoinExpression = select.createJoinExpression as () => string;
   select.createJoinExpression = function (this: unknown) {
     const qb = internals(this);
-    const extended: Array<[JoinAttribute, string | undefined]> = [];
+    const joins = qb.expressionMap.joinAttributes;
+    // Most statements join nothing scoped: no list of own conditions is kept for them.
+    let own: Array<string | undefined> | undefined;
     try {
-      for (const join of qb.expressionMap.joinAttributes) {
-        const conditions = joinConditions(typeorm, qb, join);
-        if (conditions.length === 0) continue;
-        const own = join.condition;
-        const tenant = conditions.join(' AND ');
-        extended.push([join, own]);
-        join.condition = own ? `(${own}) AND ${tenant}` : tenant;
+      for (let i = 0; i < joins.length; i++) {
+        const tenant = joinCondition(typeorm, qb, joins[i]);
+        if (tenant === undefined) continue;
+        own ??= new Array<string | undefined>(joins.length);
+        const condition = joins[i].condition;
+        own[i] = condition;
+        joins[i].condition = condition ? `(${condition}) AND ${tenant}` : tenant;
       }
       return createJoinExpression.call(this);
     } finally {
-      for (const [join, own] of extended) join.condition = own;
+      if (own) for (let i = 0; i < joins.length; i++) if (i in own) joins[i].condition = own[i];
     }
   };
 
   // A fixed cache id would serve one tenant's cached rows to the next tenant.
   const loadRawResults = select.loadRawResults as (...args: unknown[]) => Promise<unknown>;
-  select.loadRawResults = async function (this: unknown, ...args: unknown[]) {
+  // Not async itself: an uncached read (nearly all) goes straight to TypeORM's, one promise less.
+  select.loadRawResults = function (this: unknown, ...args: unknown[]) {
     const map = internals(this).expressionMap;
-    const tenantId = getCurrentTenant();
     const cacheId = map.cacheId;
-    if (!map.cache || !cacheId || tenantId === undefined || isTenantFilterBypassed()) {
-      return loadRawResults.apply(this, args);
-    }
+    if (!map.cache || !cacheId) return loadRawResults.apply(this, args);
+    const tenantId = getCurrentTenant();
+    if (tenantId === undefined || isTenantFilterBypassed()) return loadRawResults.apply(this, args);
     map.cacheId = `${cacheId}:tenancy:${tenantId}`;
     try {
-      return await loadRawResults.apply(this, args);
-    } finally {
+      return loadRawResults.apply(this, args).finally(() => {
+        map.cacheId = cacheId;
+      });
+    } catch (error) {
       map.cacheId = cacheId;
+      throw error;
     }
   };
 }

@@ -1,9 +1,8 @@
-import { InsertQueryBuilder, QueryBuilder, SelectQueryBuilder, type DataSource } from 'typeorm';
+import { QueryBuilder, SelectQueryBuilder, type DataSource } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
-import { unfilteredMark } from './late-context.js';
-import { prependConditions } from './where-conditions.js';
+import { UNFILTERED_MARK } from './late-context.js';
 import { resolveTableReference } from './table-reference.js';
 import { resolveTenantScope } from './tenant-scope.js';
 
@@ -12,7 +11,8 @@ type Proto = Record<string, Method>;
 
 /** The entity class to use instead of a string that names a tenant table where it lives. */
 function entityFor(dataSource: DataSource, target: unknown): unknown {
-  if (typeof target !== 'string' || dataSource.hasMetadata(target)) return target;
+  // A parenthesised string is a subquery to TypeORM (the distinct query of a paginated find is one): no table to look up.
+  if (typeof target !== 'string' || (target.startsWith('(') && target.endsWith(')')) || dataSource.hasMetadata(target)) return target;
   const reference = resolveTableReference(dataSource, target);
   return reference.kind === 'entity' ? reference.metadata.target : target;
 }
@@ -22,18 +22,19 @@ function entityFor(dataSource: DataSource, target: unknown): unknown {
  * another schema, another tenant's schema, SQLite's temp...): nothing can
  * filter or stamp it, so only a bypass (or the 'unfiltered' opt-out with no
  * tenant) may run it. With no tenant it is TENANT_REQUIRED, like the entity.
- * Returns the late-context marks for the aliases a bypass let through.
+ * Adds the late-context mark for each alias a bypass let through to
+ * `conditions` (created on first use). The read filter's WHERE wrapper and the
+ * insert guard call it.
  */
-function assertNamedTables(typeorm: TypeormAdapter, qb: QueryBuilderInternals): string[] {
-  const dataSource = typeorm.dataSourceOf(qb);
-  const marks: string[] = [];
+export function namedTableMarks(typeorm: TypeormAdapter, qb: QueryBuilderInternals, conditions?: string[]): string[] | undefined {
   for (const alias of qb.expressionMap.aliases) {
     if (alias.hasMetadata || alias.subQuery || typeof alias.tablePath !== 'string') continue;
+    const dataSource = typeorm.dataSourceOf(qb);
     const reference = resolveTableReference(dataSource, alias.tablePath);
     if (reference.kind === 'other') continue;
     const scope = resolveTenantScope(dataSource, reference.metadata, `a query on table "${alias.tablePath}"`);
     if (scope.kind !== 'tenant') {
-      marks.push(...unfilteredMark());
+      (conditions ??= []).push(UNFILTERED_MARK);
       continue;
     }
     throw new TenantIsolationError(
@@ -41,7 +42,7 @@ function assertNamedTables(typeorm: TypeormAdapter, qb: QueryBuilderInternals): 
       `Table "${alias.tablePath}" holds tenant rows of "${reference.metadata.name}" but is not where that entity lives (another schema, another tenant's schema or a shared copy), so the tenant filter cannot cover it. Name the entity (from(${reference.metadata.name})) instead, or run deliberate cross-tenant SQL inside bypassTenantFilter().`,
     );
   }
-  return marks;
+  return conditions;
 }
 
 /**
@@ -64,27 +65,5 @@ export function patchTableReferences(typeorm: TypeormAdapter): void {
     const entity = typeof target === 'string' && target.includes('.') ? target : entityFor(typeorm.dataSourceOf(this as object), target);
     return join.call(this, direction, entity, ...rest);
   };
-
-  const createWhereExpression = base.createWhereExpression as () => string;
-  base.createWhereExpression = function (this: unknown) {
-    const marks = assertNamedTables(typeorm, internals(this));
-    return prependConditions(createWhereExpression.call(this), marks);
-  };
-
-  // Before execute() too, so that a refused insert sends no SQL at all.
-  const insert = InsertQueryBuilder.prototype as unknown as Proto;
-  const createInsertExpression = insert.createInsertExpression;
-  insert.createInsertExpression = function (this: unknown) {
-    assertNamedTables(typeorm, internals(this));
-    return createInsertExpression.call(this);
-  };
-  const execute = insert.execute;
-  insert.execute = function (this: unknown, ...args: unknown[]) {
-    try {
-      assertNamedTables(typeorm, internals(this));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return execute.apply(this, args);
-  };
 }
+

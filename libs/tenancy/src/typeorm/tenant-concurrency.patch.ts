@@ -55,8 +55,11 @@ export function patchTenantConcurrency(typeorm: TypeormAdapter): void {
   proto.releasePostgresConnection = function (this: RunnerInternals, ...args: unknown[]) {
     const released = release.apply(this, args);
     const releaseSlot = this[SLOT];
-    this[SLOT] = undefined;
-    releaseSlot?.();
+    // Written only when a slot was taken: runners without a bulkhead keep their shape.
+    if (releaseSlot) {
+      this[SLOT] = undefined;
+      releaseSlot();
+    }
     return released;
   };
 }

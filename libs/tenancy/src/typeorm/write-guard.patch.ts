@@ -12,10 +12,13 @@ import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { guardUpsert } from './upsert-guard.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { tenantColumnOf } from './tenant-metadata.js';
+import { namedTableMarks } from './table-reference.patch.js';
 import { resolveTenantScope } from './tenant-scope.js';
 import { stampTenant, tenantMove } from './tenant-stamp.js';
 
 function guardInsert(typeorm: TypeormAdapter, qb: QueryBuilderInternals): void {
+  // INTO a table named by a string that holds tenant rows elsewhere: refused like a read.
+  namedTableMarks(typeorm, qb);
   const map = qb.expressionMap;
   const metadata = map.mainAlias?.hasMetadata ? map.mainAlias.metadata : undefined;
   const column = tenantColumnOf(metadata);
