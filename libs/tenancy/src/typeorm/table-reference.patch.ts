@@ -1,7 +1,7 @@
 import { QueryBuilder, SelectQueryBuilder, type DataSource } from 'typeorm';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
-import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
+import type { QueryBuilderInternals } from './query-builder-internals.js';
 import { UNFILTERED_MARK } from './late-context.js';
 import { resolveTableReference } from './table-reference.js';
 import { resolveTenantScope } from './tenant-scope.js';
