@@ -17,6 +17,9 @@ const SCALES = QUICK ? [10, 100] : [10, 100, 1000, 10000];
 const SCHEMA_MAX = scaled(1000, 100);
 const ROWS = 20;
 const CALLS = Number(process.env.BENCH_CALLS ?? scaled(1000, 300));
+const ROUNDS = scaled(5, 2);
+/** By time: V8 keeps compiling on background threads for a while after the first few hundred calls. */
+const WARMUP_MS = scaled(500, 200);
 const CONFIG = { prefix: 'tenant_', sharedSchema: 'public' };
 
 const tenantId = (i: number) => `t${String(i).padStart(4, '0')}`;
@@ -46,7 +49,8 @@ async function request(ds: DataSource, tenants: number, i: number): Promise<void
 }
 
 async function measure(ds: DataSource, tenants: number): Promise<{ micros: number; cpuMicros: number }> {
-  for (let i = 0; i < 200; i++) await request(ds, tenants, i);
+  const warm = performance.now() + WARMUP_MS;
+  for (let i = 0; i < 200 || performance.now() < warm; i++) await request(ds, tenants, i);
   const times: number[] = [];
   const cpu = process.cpuUsage();
   for (let i = 0; i < CALLS; i++) {
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
       if (tenants <= SCHEMA_MAX) cells.push({ mode: 'schema', tenants, ds: await schemaDatabase(server.url, tenants), wall: [], cpu: [] });
       console.log(`seeded ${tenants} tenants`);
     }
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const cell of round % 2 ? [...cells].reverse() : cells) {
         const result = await measure(cell.ds, cell.tenants);
         cell.wall.push(result.micros);
@@ -108,18 +112,24 @@ async function main(): Promise<void> {
     }
     const timing = (cell: (typeof cells)[number] | undefined) =>
       cell ? { micros: median(cell.wall), cpuMicros: median(cell.cpu) } : undefined;
+    // Ratios of cells measured in the same round, then their median: a round's drift cancels out.
+    const roundRatio = (over: number[], under: number[]) => median(over.map((value, round) => value / under[round]));
+    const smallest = cells.find((cell) => cell.mode === 'row' && cell.tenants === SCALES[0])!;
     const rows: StrategyRow[] = [];
     for (const tenants of SCALES) {
       const row = cells.find((cell) => cell.mode === 'row' && cell.tenants === tenants)!;
+      const schema = cells.find((cell) => cell.mode === 'schema' && cell.tenants === tenants);
       rows.push({
         tenants,
         row: timing(row)!,
-        schema: timing(cells.find((cell) => cell.mode === 'schema' && cell.tenants === tenants)),
+        schema: timing(schema),
+        rowOverSmallest: roundRatio(row.wall, smallest.wall),
+        schemaOverRow: schema ? roundRatio(schema.wall, row.wall) : undefined,
         indexDepth: await btreeDepth(row.ds),
       });
       console.log(JSON.stringify(rows.at(-1)));
     }
-    const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS }, rows };
+    const result: StrategyResult = { setup: { rows: ROWS, calls: CALLS, rounds: ROUNDS, warmupMs: WARMUP_MS }, rows };
     await saveResult(result);
   } finally {
     for (const cell of cells) {

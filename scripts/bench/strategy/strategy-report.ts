@@ -12,12 +12,16 @@ export interface StrategyRow {
   tenants: number;
   row: Timing;
   schema?: Timing;
+  /** Median over rounds of this scale's row request over the smallest scale's, same round. */
+  rowOverSmallest: number;
+  /** Median over rounds of schema over row at this scale, same round. */
+  schemaOverRow?: number;
   /** Levels of the row strategy's tenant_id btree, when measurable. */
   indexDepth?: number;
 }
 
 export interface StrategyResult {
-  setup: { rows: number; calls: number };
+  setup: { rows: number; calls: number; rounds: number; warmupMs: number };
   rows: StrategyRow[];
 }
 
@@ -25,9 +29,9 @@ const us = (t: Timing | undefined) => (t ? `${t.micros.toFixed(0)} (${t.cpuMicro
 
 function flatness({ runtime, result }: RuntimeResult<StrategyResult>): string {
   const [first, last] = [result.rows[0], result.rows.at(-1)!];
-  const growth = last.row.micros / first.row.micros;
+  const growth = last.rowOverSmallest;
   const schemaRows = result.rows.filter((row) => row.schema);
-  const schemaRatios = schemaRows.map((row) => row.schema!.micros / row.row.micros);
+  const schemaRatios = schemaRows.map((row) => row.schemaOverRow!);
   const worst = Math.max(...schemaRatios);
   const depth =
     first.indexDepth !== undefined && last.indexDepth !== undefined
@@ -51,14 +55,14 @@ export function renderStrategy(results: Array<RuntimeResult<StrategyResult>>): s
   const cell = (r: RuntimeResult<StrategyResult>, tenants: number) => {
     const row = r.result.rows.find((x) => x.tenants === tenants);
     if (!row) return '- | - | -';
-    return `${us(row.row)} | ${us(row.schema)} | ${row.schema ? (row.schema.micros / row.row.micros).toFixed(3) : '-'}`;
+    return `${us(row.row)} | ${us(row.schema)} | ${row.schemaOverRow !== undefined ? row.schemaOverRow.toFixed(3) : '-'}`;
   };
   return `## Row vs schema strategy, and scale with the number of tenants
 
 Command: \`npm run bench\` (this section: \`node --expose-gc dist/scripts/bench/strategy/strategy-bench.js\` on each runtime). Machine: ${machine()}; runtimes: ${runtimeHeaders(results)}.
 One "request" = inside \`runWithTenant\` for a random tenant: find one product by sku, then list the tenant's ${setup.rows}
 products (PostgreSQL, pool of 2, sequential). Median wall µs per request (client CPU µs in brackets) over ${setup.calls}
-requests, median of 3 rounds. Every strategy and scale has its own database, all seeded before the first round, and
+requests after ${setup.warmupMs} ms of warm-up, median of ${setup.rounds} rounds; each ratio is the median of the rounds' own ratios. Every strategy and scale has its own database, all seeded before the first round, and
 each round measures every cell (order alternating), so that drift on a shared machine hits all cells alike. Tenants
 have a fixed ${setup.rows} rows each; the row strategy shares one table, the schema strategy has one schema per tenant
 (measured here up to 1,000 schemas; 10,000 schemas and memory: the provisioning section).

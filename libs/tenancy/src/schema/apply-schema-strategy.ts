@@ -41,12 +41,18 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
   // a tenant's schema is checked and built once (a pure function of the id and
   // this DataSource's naming), not at every read.
   const names = new LRUCache<string, string>({ max: SCHEMA_NAMES_KEPT });
+  // And the last one read, without the cache's bookkeeping: a statement reads it for one tenant many times over.
+  let lastTenant: string | undefined;
+  let lastName = NO_TENANT_SCHEMA;
   const schema = () => {
     assertContextFits(dataSource);
     const tenantId = getCurrentTenant();
     if (tenantId === undefined) return NO_TENANT_SCHEMA;
+    if (tenantId === lastTenant) return lastName;
     let name = names.get(tenantId);
     if (name === undefined) names.set(tenantId, (name = tenantSchemaName(tenantId, config)));
+    lastTenant = tenantId;
+    lastName = name;
     return name;
   };
   for (const metadata of dataSource.entityMetadatas) {
@@ -57,11 +63,23 @@ export function applySchemaStrategy(dataSource: DataSource, config: SchemaStrate
       }
       continue;
     }
+    // The last schema's path is kept: one statement reads it many times, for one tenant.
+    let pathSchema: string | undefined;
+    let pathTable = '';
+    let path = '';
     Object.defineProperty(metadata, 'schema', { configurable: true, enumerable: true, get: schema, set: () => undefined });
     Object.defineProperty(metadata, 'tablePath', {
       configurable: true,
       enumerable: true,
-      get: () => dataSource.driver.buildTableName(metadata.tableName, schema(), metadata.database),
+      get: () => {
+        const current = schema();
+        if (current !== pathSchema || metadata.tableName !== pathTable) {
+          path = dataSource.driver.buildTableName(metadata.tableName, current, metadata.database);
+          pathSchema = current;
+          pathTable = metadata.tableName;
+        }
+        return path;
+      },
       set: () => undefined,
     });
   }
