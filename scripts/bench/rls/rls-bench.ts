@@ -53,7 +53,7 @@ async function latency(sources: Record<Mode, DataSource>, ops: Record<string, Op
   let i = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, op] of Object.entries(ops)) {
-      const entry = samples.get(name) ?? { off: [], on: [], naive: [] };
+      const entry = samples.get(name) ?? { off: [], on: [], setting: [], naive: [] };
       samples.set(name, entry);
       for (const mode of round % 2 ? [...modes].reverse() : modes) {
         const times: number[] = [];
@@ -105,13 +105,14 @@ async function main(): Promise<void> {
   const sources: Record<Mode, DataSource> = {
     off: await open(databases.off, false),
     on: await open(databases.on, true),
+    setting: await open(databases.off, true),
     naive: await open(databases.on, false),
   };
   try {
     const rows: RlsRow[] = [];
     const samples = [
-      ...(await latency(sources, OPERATIONS, ['off', 'on', 'naive'])),
-      ...(await latency(sources, TRANSACTIONAL, ['off', 'on'])),
+      ...(await latency(sources, OPERATIONS, ['off', 'on', 'setting', 'naive'])),
+      ...(await latency(sources, TRANSACTIONAL, ['off', 'on', 'setting'])),
     ];
     const all: Record<string, Operation> = { ...OPERATIONS, ...TRANSACTIONAL };
     for (const [name, s] of samples) {
@@ -119,17 +120,17 @@ async function main(): Promise<void> {
       const trips = async (mode: Mode) => (s[mode].length ? roundTripsPerCall(sources, all[name], mode) : NaN);
       rows.push({
         name,
-        ms: { off: ms('off'), on: ms('on'), naive: ms('naive') },
-        ratio: { on: ratio(s, 'on'), naive: ratio(s, 'naive') },
+        ms: { off: ms('off'), on: ms('on'), setting: ms('setting'), naive: ms('naive') },
+        ratio: { on: ratio(s, 'on'), setting: ratio(s, 'setting'), naive: ratio(s, 'naive') },
         roundTrips: { off: await trips('off'), on: await trips('on'), naive: await trips('naive') },
       });
       console.log(`${name}: rls ${ratio(s, 'on').toFixed(3)}x`);
     }
     const costs: Record<'on' | 'naive', number[]> = { on: [], naive: [] };
-    const rates: Record<Mode, number[]> = { off: [], on: [], naive: [] };
+    const rates: Record<'off' | 'on' | 'naive', number[]> = { off: [], on: [], naive: [] };
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      const modes: Mode[] = round % 2 ? ['naive', 'on', 'off'] : ['off', 'on', 'naive'];
-      const rate = {} as Record<Mode, number>;
+      const modes = (round % 2 ? ['naive', 'on', 'off'] : ['off', 'on', 'naive']) as Array<'off' | 'on' | 'naive'>;
+      const rate = {} as Record<'off' | 'on' | 'naive', number>;
       for (const mode of modes) rate[mode] = await throughput(sources, mode, 1000);
       for (const mode of modes) rates[mode].push(rate[mode]);
       costs.on.push(rate.off / rate.on);
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
       rows,
       geomean: {
         on: geomean(rows.map((row) => row.ratio.on)),
+        setting: geomean(rows.map((row) => row.ratio.setting)),
         naive: geomean(rows.map((row) => row.ratio.naive).filter((v) => Number.isFinite(v))),
       },
       throughput: {

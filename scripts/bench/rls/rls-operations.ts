@@ -28,11 +28,13 @@ export const TRANSACTIONAL: Record<string, Operation> = {
     }),
 };
 
-export type Mode = 'off' | 'on' | 'naive';
+export type Mode = 'off' | 'on' | 'setting' | 'naive';
 
 /**
  * off: ORM filter only (database without policies). on: ORM filter + RLS with
- * this library's session hook. naive: ORM filter + RLS, the setting sent the
+ * this library's session hook. setting: the library's session hook on the
+ * database without policies (what the library's way of sending the setting
+ * costs; on over setting is PostgreSQL's own policy work). naive: ORM filter + RLS, the setting sent the
  * common way: each unit of work in BEGIN; set_config; statement; COMMIT.
  */
 export function runIn(mode: Mode, dataSource: DataSource, op: Operation, i: number): Promise<unknown> {

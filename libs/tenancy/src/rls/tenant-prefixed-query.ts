@@ -41,13 +41,23 @@ export function tenantPrefixedQueryClass(Base: PgQueryClass) {
     }
 
     override prepare(connection: PgConnection): void {
-      if (this.prefixPending) {
-        // Unnamed statement and portal: both are replaced by the statement's own.
-        connection.parse({ text: SET_RLS_SQL });
-        connection.bind({ values: setRlsValues(this.setting) });
-        connection.execute({ rows: 0 });
+      // pg writes each message on its own: corked, the setting and the
+      // statement leave in one write (one segment, one wake-up of the server)
+      // instead of eight.
+      const stream = connection.stream;
+      const batch = typeof stream?.cork === 'function' && typeof stream.uncork === 'function';
+      if (batch) stream.cork!();
+      try {
+        if (this.prefixPending) {
+          // Unnamed statement and portal: both are replaced by the statement's own.
+          connection.parse({ text: SET_RLS_SQL });
+          connection.bind({ values: setRlsValues(this.setting) });
+          connection.execute({ rows: 0 });
+        }
+        super.prepare(connection);
+      } finally {
+        if (batch) stream.uncork!();
       }
-      super.prepare(connection);
     }
 
     override handleRowDescription(message: unknown): void {

@@ -9,6 +9,11 @@ export interface PgConnection {
   bind(config: { portal?: string; statement?: string; values: unknown[] }): void;
   execute(config: { portal?: string; rows?: number }): void;
   query(text: string): void;
+  /**
+   * The socket, used only to batch one exchange's messages into one write
+   * (cork/uncork). Optional: without it the same messages go out one write each.
+   */
+  stream?: { cork?: () => void; uncork?: () => void };
 }
 
 export type PgCallback = (error: Error | null, result?: unknown) => void;
