@@ -145,14 +145,14 @@ const cls = () =>
     // validateTenant never consulted: any well-formed id is a tenant.
     protection: 'tenant-validation',
     file: 'libs/tenancy/src/transport/tenant-access.service.ts',
-    find: 'if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();',
+    find: 'if (!admitted) throw tenantUnknown();',
     replace: '',
   },
   {
     // Two sources naming different tenants: the last one silently wins.
     protection: 'source-conflict',
     file: 'libs/tenancy/src/transport/tenant-resolution.ts',
-    find: "if (tenantId !== undefined && id !== tenantId) throw tenantForbidden('the request names more than one tenant');",
+    find: "if (this.tenantId !== undefined && id !== this.tenantId) throw tenantForbidden('the request names more than one tenant');",
     replace: '',
   },
   {

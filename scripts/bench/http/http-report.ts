@@ -28,6 +28,7 @@ export interface HttpBenchSetup {
   rounds: number;
   profileRepeats: number;
   seconds: number;
+  warmupSeconds: number;
   connections: number;
 }
 
@@ -77,7 +78,7 @@ export function renderHttp(results: Array<RuntimeResult<HttpResult>>): string {
   const profiles = profiled
     .map(
       (r) =>
-        `CPU profile on ${r.runtime}: each server started with \`node --cpu-prof\`, ${r.result.setup.profileRepeats} load phase(s) of ${r.result.setup.seconds} s per server, interleaved, each after a warm-up (samples outside the phase left out); self time bucketed by source file, median of the phases:\n\n${profileTable(r.result.profile!)}`,
+        `CPU profile on ${r.runtime}: each server started with \`node --cpu-prof\`, ${r.result.setup.profileRepeats} load phase(s) of ${r.result.setup.seconds} s per server, interleaved, each after a ${r.result.setup.warmupSeconds} s warm-up (samples outside the phase left out); self time bucketed by source file, each sample counted as one sampling interval (so that time the process spent descheduled on the shared machine is not charged to the function sampled next), median of the phases:\n\n${profileTable(r.result.profile!)}`,
     )
     .join('\n\n');
   return `## HTTP: full tenancy pipeline vs the same endpoint without the library
@@ -90,7 +91,10 @@ mounted, nothing else. The **tenancy** app is the demo's pipeline: nestjs-cls mi
 \`JwtTenantResolver\` (HS256, issuer, audience, a \`tenants\` list claim; verified tokens cached) then
 \`HeaderTenantResolver\`, and a handler whose \`find()\` names no tenant (the filter adds it). Each app runs in its own
 process; autocannon runs in another (${setup.connections} connections, each cycling through the ${TENANTS} tenants, one token per
-tenant). ${setup.rounds} rounds of ${setup.seconds} s per endpoint after a warm-up, order alternating every round; medians.
+tenant). ${setup.rounds} rounds of ${setup.seconds} s per endpoint after a ${setup.warmupSeconds} s warm-up, order alternating every round; req/s, CPU and
+p99 are medians over the rounds, and each ratio is the median of the round-by-round ratios (against the plain app measured in
+the same round, so that load drifting between rounds cancels out). p99 is taken from every response's own latency
+(autocannon's histogram rounds to whole milliseconds, 5% of a 20 ms p99).
 Server CPU per request is the server process's own CPU time over the requests it answered. Every endpoint is first
 checked to answer exactly its tenant's rows. Each runtime's ratios are against its own plain app in the same run.
 

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { median } from './report.js';
 
 interface ProfileNode {
   id: number;
@@ -47,20 +48,33 @@ function bucketOf(node: ProfileNode): string {
  * Self time per bucket, in µs, of the one .cpuprofile written into `dir`,
  * counting only the samples taken in [from, to] (the process's monotonic
  * clock, which V8 stamps samples with): start-up and warm-up are left out.
+ *
+ * Each sample counts for one sampling interval (the median gap between the
+ * window's samples), not for the wall-clock gap before it. While the process
+ * is descheduled (a shared machine: the load generator, PostgreSQL, other
+ * work) no sample is taken, and the first one after it would otherwise be
+ * charged the whole gap, up to tens of milliseconds, to whatever function it
+ * happened to catch: under load that doubled every bucket and moved single
+ * ones by several µs per request between phases.
  */
 export async function profileBuckets(dir: string, from = 0, to = Infinity): Promise<Map<string, number>> {
   const file = (await readdir(dir)).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
   const bucketById = new Map(profile.nodes.map((node) => [node.id, bucketOf(node)]));
-  const totals = new Map<string, number>(BUCKETS.map(([name]) => [name, 0]));
+  const counts = new Map<string, number>(BUCKETS.map(([name]) => [name, 0]));
+  const gaps: number[] = [];
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
+    const gap = profile.timeDeltas[i] ?? 0;
+    at += gap;
     if (at < from || at > to) return;
+    gaps.push(gap);
     const bucket = bucketById.get(id) ?? 'native / other';
-    totals.set(bucket, (totals.get(bucket) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   });
+  const interval = median(gaps);
+  const totals = new Map([...counts].map(([name, count]) => [name, gaps.length ? count * interval : 0]));
   totals.delete('(idle)');
   return totals;
 }

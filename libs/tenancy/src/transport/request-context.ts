@@ -1,15 +1,20 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { CLS_CTX, CLS_REQ, ClsServiceManager, type ClsStore } from 'nestjs-cls';
 
-/** Requests the guard admitted, so that the global interceptor does not resolve them twice. */
-const admitted = new WeakSet<object>();
+/**
+ * Marks requests the guard admitted, so that the global interceptor does not
+ * resolve them twice. A property under a symbol only this module holds (not
+ * Symbol.for: nothing else can forge the mark) rather than a WeakSet: adding
+ * to a WeakSet per request costs a hash insert and ephemeron work in every GC.
+ */
+const ADMITTED = Symbol('nestjs-tenancy.admitted');
 
 export function markAdmitted(request: object): void {
-  admitted.add(request);
+  (request as { [ADMITTED]?: true })[ADMITTED] = true;
 }
 
 export function wasAdmitted(request: object): boolean {
-  return admitted.has(request);
+  return (request as { [ADMITTED]?: true })[ADMITTED] === true;
 }
 
 /**
@@ -18,9 +23,9 @@ export function wasAdmitted(request: object): boolean {
  * may be left over from another request and must not receive this one's tenant.
  */
 export function ownStore(context: ExecutionContext, request: object): ClsStore | undefined {
-  const cls = ClsServiceManager.getClsService();
-  if (!cls.isActive()) return undefined;
-  const store = cls.get() as ClsStore;
+  // get() without a key is the active store itself, undefined outside any: one AsyncLocalStorage read.
+  const store = ClsServiceManager.getClsService().get() as ClsStore | undefined;
+  if (store === undefined) return undefined;
   const owner: unknown = store[CLS_REQ];
   // Fastify hands middleware the raw Node request, and guards the Fastify wrapper.
   if (owner !== undefined && (owner === request || owner === (request as { raw?: unknown }).raw)) return store;

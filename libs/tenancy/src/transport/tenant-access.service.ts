@@ -4,11 +4,12 @@ import { recordBypassAudit } from '../context/tenant-store.js';
 import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
 import { bypassAuditDetails } from './bypass-audit.js';
 import { bypassForbidden, tenantForbidden, tenantRequired, tenantUnknown } from '../errors/tenant-access.errors.js';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 import type { TenantDecision } from './tenant-decision.js';
 import type { TenantRequest } from './tenant-request.js';
 import { resolveRequest, type ResolvedRequest } from './tenant-resolution.js';
 import type { TenantRouteMode } from './tenant-route-mode.js';
-import { TenantValidator } from './tenant-validator.js';
+import { ADMITTED_UNVALIDATED, TenantValidator } from './tenant-validator.js';
 
 /**
  * The one place that decides what a request runs as, shared by the guard
@@ -23,8 +24,33 @@ export class TenantAccessService {
     private readonly validator: TenantValidator,
   ) {}
 
-  async decide(context: ExecutionContext, request: TenantRequest, mode: TenantRouteMode): Promise<TenantDecision> {
-    const resolved = await resolveRequest(this.options.resolvers, request, this.options.context.tenantIdPattern);
+  decide(context: ExecutionContext, request: TenantRequest, mode: TenantRouteMode): Promise<TenantDecision> {
+    try {
+      return Promise.resolve(this.decideNow(context, request, mode));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * decide() without a Promise when every step answers synchronously (the
+   * resolvers that ship with a cached token, no `validateTenant`): the
+   * guard's path, taken by every HTTP request. A refusal is thrown, or
+   * rejected when a step was asynchronous.
+   */
+  decideNow(context: ExecutionContext, request: TenantRequest, mode: TenantRouteMode): MaybePromise<TenantDecision> {
+    const resolved = resolveRequest(this.options.resolvers, request, this.options.context.tenantIdPattern);
+    return isThenable(resolved)
+      ? resolved.then((found) => this.decideResolved(context, request, mode, found))
+      : this.decideResolved(context, request, mode, resolved);
+  }
+
+  private decideResolved(
+    context: ExecutionContext,
+    request: TenantRequest,
+    mode: TenantRouteMode,
+    resolved: ResolvedRequest,
+  ): MaybePromise<TenantDecision> {
     if (mode === 'bypass') return this.authoriseBypass(context, request, resolved);
     if (resolved.outsideGrant) throw tenantForbidden('the credentials do not grant it');
     const { tenantId, principal, principalVerified } = resolved;
@@ -32,8 +58,14 @@ export class TenantAccessService {
       if (mode === 'optional') return { tenantId: undefined, bypass: undefined, context: this.options.context };
       throw tenantRequired();
     }
-    if (!(await this.validator.isValid(tenantId, { request, principal }, { principalVerified }))) throw tenantUnknown();
-    return { tenantId, bypass: undefined, context: this.options.context };
+    const decision: TenantDecision = { tenantId, bypass: undefined, context: this.options.context };
+    const valid = this.validator.isValid(tenantId, { request, principal }, { principalVerified });
+    // Nothing to validate against (no validateTenant): no need to wait for the answer. A validator subclass answers otherwise.
+    if (valid === ADMITTED_UNVALIDATED) return decision;
+    return Promise.resolve(valid).then((admitted) => {
+      if (!admitted) throw tenantUnknown();
+      return decision;
+    });
   }
 
   /**

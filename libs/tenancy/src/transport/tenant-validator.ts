@@ -10,6 +10,10 @@ export interface TenantValidationCaller {
   principalVerified: boolean;
 }
 
+/** isValid's answer when no `validateTenant` is configured: the pipeline recognises it and goes on without awaiting it. */
+export const ADMITTED_UNVALIDATED: Promise<boolean> = Promise.resolve(true);
+const UNVERIFIED: TenantValidationCaller = Object.freeze({ principalVerified: false });
+
 /**
  * Runs the `validateTenant` option with a bounded TTL cache. "May this caller
  * use this tenant" differs per caller, and the library cannot see every way
@@ -23,9 +27,6 @@ export interface TenantValidationCaller {
  * Call `invalidate(tenantId)` after creating, suspending or deleting a
  * tenant, so that the change applies before the TTL runs out.
  */
-const ADMITTED = Promise.resolve(true);
-const UNVERIFIED: TenantValidationCaller = Object.freeze({ principalVerified: false });
-
 @Injectable()
 export class TenantValidator {
   private readonly cache: LRUCache<string, Promise<boolean>> | undefined;
@@ -43,7 +44,7 @@ export class TenantValidator {
 
   isValid(tenantId: string, ctx: TenantValidationContext, caller: TenantValidationCaller = UNVERIFIED): Promise<boolean> {
     const validate = this.options.validateTenant;
-    if (!validate) return ADMITTED;
+    if (!validate) return ADMITTED_UNVALIDATED;
     // Only a literal true admits: a truthy mistake (a row object, a string) must not.
     const ask = async () => (await validate(tenantId, ctx)) === true;
     const key = this.cache && this.cacheKey(tenantId, ctx, caller);

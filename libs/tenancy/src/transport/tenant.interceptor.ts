@@ -11,7 +11,7 @@ import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
 import { TenantAccessService } from './tenant-access.service.js';
 import { applyTenantDecision } from './tenant-decision.js';
 import type { TenantRequest } from './tenant-request.js';
-import { routeModeOf, type TenantRouteMode } from './tenant-route-mode.js';
+import { RouteModes, type TenantRouteMode } from './tenant-route-mode.js';
 
 /**
  * The tenant for what guards cannot scope: microservice message handlers
@@ -22,14 +22,19 @@ import { routeModeOf, type TenantRouteMode } from './tenant-route-mode.js';
  */
 @Injectable()
 export class TenantInterceptor implements NestInterceptor {
+  private readonly routeModes: RouteModes;
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly access: TenantAccessService,
     protected readonly filter: TenancyExceptionFilter,
-  ) {}
+  ) {
+    this.routeModes = new RouteModes(reflector);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.getType() === 'http' ? context.switchToHttp().getRequest<object>() : undefined;
+    // getArgByIndex(0) is switchToHttp().getRequest(), without the closures switchToHttp() builds per call.
+    const http = context.getType() === 'http' ? context.getArgByIndex<object>(0) : undefined;
     if (http && wasAdmitted(http)) {
       // The guard set the tenant in the request's store; an Observable the handler returns is subscribed outside it.
       const admitted = ownStore(context, http);
@@ -55,7 +60,7 @@ export class TenantInterceptor implements NestInterceptor {
   }
 
   protected getRouteMode(context: ExecutionContext): TenantRouteMode {
-    return routeModeOf(this.reflector, context);
+    return this.routeModes.of(context);
   }
 
   protected getTenantRequest(context: ExecutionContext): TenantRequest {
@@ -65,7 +70,7 @@ export class TenantInterceptor implements NestInterceptor {
       case 'ws':
         return wsTenantRequest(context);
       default:
-        return httpTenantRequest(context.switchToHttp().getRequest());
+        return httpTenantRequest(context.getArgByIndex(0));
     }
   }
 }

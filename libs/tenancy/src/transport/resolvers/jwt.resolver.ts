@@ -5,6 +5,7 @@ import type { TenantRequest } from '../tenant-request.js';
 import type { TenantPrincipal, TenantResolution, TenantResolver } from '../tenant-resolver.interface.js';
 import { bearerToken } from './bearer-token.js';
 import { DEFAULT_TENANT_HEADER } from './header.resolver.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import { jwtKey, type JwtKey, type JwtKeyOptions } from './jwt-key.js';
 import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token.cache.js';
 
@@ -64,10 +65,20 @@ export class JwtTenantResolver implements TenantResolver {
     );
   }
 
-  async resolve(request: TenantRequest): Promise<TenantResolution | undefined> {
-    const token = bearerToken(request.header('authorization'));
+  /** Synchronous for a token verified before (the cache); a refusal always comes as a rejected Promise. */
+  resolve(request: TenantRequest): MaybePromise<TenantResolution | undefined> {
+    let token: string | undefined;
+    try {
+      token = bearerToken(request.header('authorization'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (token === undefined) return undefined;
-    const { allowedTenants, principal } = this.verified.get(token) ?? (await this.verify(token));
+    const cached = this.verified.get(token);
+    return cached ? this.resolution(request, cached) : this.verify(token).then((verified) => this.resolution(request, verified));
+  }
+
+  private resolution(request: TenantRequest, { allowedTenants, principal }: VerifiedToken): TenantResolution {
     // A header outside the list is passed on, not dropped: the pipeline refuses it (403) instead of silently serving another tenant.
     const chosen = request.header(this.tenantHeader);
     return {

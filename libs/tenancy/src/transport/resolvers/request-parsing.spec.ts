@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TenantRequest } from '../tenant-request.js';
 import { bearerToken } from './bearer-token.js';
@@ -19,6 +20,45 @@ describe('bearerToken', () => {
   it('an empty or split Bearer value is a bad token', () => {
     expect(() => bearerToken('Bearer')).toThrow(expect.objectContaining({ code: 'TENANT_TOKEN_INVALID' }));
     expect(() => bearerToken('Bearer a b')).toThrow(expect.objectContaining({ code: 'TENANT_TOKEN_INVALID' }));
+  });
+
+  it('answers exactly as the pattern it replaced, /^Bearer(?:\\s+(.*))?$/i', () => {
+    const byPattern = (authorization: string) => {
+      const match = /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim());
+      if (!match) return 'none';
+      const token = match[1]?.trim();
+      return !token || /\s/.test(token) ? 'invalid' : token;
+    };
+    const answer = (authorization: string) => {
+      try {
+        return bearerToken(authorization) ?? 'none';
+      } catch {
+        return 'invalid';
+      }
+    };
+    const pieces = fc.constantFrom(
+      'Bearer',
+      'bearer',
+      'BEARER',
+      'Basic',
+      'x',
+      'a.b.c',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u00a0',
+      '\ufeff',
+      '',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 6 }), (parts) => {
+        const authorization = parts.join('');
+        expect(answer(authorization)).toBe(byPattern(authorization));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
