@@ -36,9 +36,7 @@ class AppTenantGuard extends TenantGuard {
   protected override getTenantRequest(context: ExecutionContext): TenantRequest {
     const base = super.getTenantRequest(context);
     const query = new URL(context.switchToHttp().getRequest<{ url: string }>().url, 'http://x').searchParams.get('tenant');
-    // A wrapper, not a spread: hostname and route are getters on the request's prototype, which a spread leaves behind.
-    const header = (name: string) => (name === 'x-tenant-id' && query ? query : base.header(name));
-    return Object.create(base, { header: { value: header } }) as TenantRequest;
+    return { ...base, header: (name) => (name === 'x-tenant-id' && query ? query : base.header(name)) };
   }
 
   protected override onAdmitted(decision: TenantDecision, context: ExecutionContext): void {

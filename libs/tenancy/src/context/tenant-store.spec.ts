@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
 import { ClsServiceManager } from 'nestjs-cls';
 import {
-  assignRequestBypass,
-  assignRequestTenant,
+  assignRequestDecision,
   bypassTenantFilter,
   clearCurrentTenant,
   currentBypass,
@@ -130,8 +129,8 @@ describe('tenant context', () => {
 
   it("a request-level tenant assigned after a request-level bypass ends the bypass in the request's store", () => {
     ClsServiceManager.getClsService().run(() => {
-      assignRequestBypass({ reason: 'test', auditedBy: undefined });
-      assignRequestTenant('a');
+      assignRequestDecision(DEFAULT_TENANT_CONTEXT_SETTINGS, undefined, { reason: 'test', auditedBy: undefined });
+      assignRequestDecision(DEFAULT_TENANT_CONTEXT_SETTINGS, 'a', undefined);
       expect([getCurrentTenant(), isTenantFilterBypassed()]).toEqual(['a', false]);
     });
   });

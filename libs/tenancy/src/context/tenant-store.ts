@@ -192,31 +192,23 @@ export function currentBypass(): BypassMark | undefined {
 }
 
 /**
- * For the request pipeline only: writes into the store that the request's own
- * CLS context created, so that every later stage of the same request (which
- * captured that store before the guard ran) sees the tenant. A tenant ends a
- * bypass assigned earlier (say by a guard subclass), as everywhere else.
+ * For the request pipeline only: writes the decision into the store that the
+ * request's own CLS context created, so that every later stage of the same
+ * request (which captured that store before the guard ran) sees it. One read
+ * of the store: the module's settings, the tenant (validated against those
+ * settings; it ends a bypass assigned earlier, say by a guard subclass, as
+ * everywhere else) and the mark of an audited bypass (the mark follows the record).
  */
-export function assignRequestTenant(tenantId: string): void {
-  const valid = assertTenantIdInContext(tenantId);
-  if (cls().isActive()) {
-    cls().set(TENANT_CLS_KEY, valid);
-    cls().set(BYPASS_CLS_KEY, undefined);
-  } else enterCopy({ [TENANT_CLS_KEY]: valid, [BYPASS_CLS_KEY]: undefined });
-}
-
-/**
- * For the request pipeline only: marks the request's store as bypassed. The
- * mark is the one recordBypassAudit returned: the mark follows the record.
- */
-export function assignRequestBypass(mark: BypassMark): void {
-  if (cls().isActive()) cls().set(BYPASS_CLS_KEY, mark);
-  else enterCopy({ [BYPASS_CLS_KEY]: mark });
-}
-
-/** For the request pipeline only: the request runs with its module's settings (set before its tenant is). */
-export function assignRequestSettings(settings: TenantContextSettings): void {
-  keptTenantFits(settings);
-  if (cls().isActive()) cls().set(SETTINGS_CLS_KEY, settings);
-  else enterCopy({ [SETTINGS_CLS_KEY]: settings });
+export function assignRequestDecision(settings: TenantContextSettings, tenantId: string | undefined, bypass: BypassMark | undefined): void {
+  const store = currentStore();
+  const kept = store?.[TENANT_CLS_KEY];
+  if (kept !== undefined) assertValidTenantId(kept, settings.tenantIdPattern);
+  const patch: Partial<TenantStore> = { [SETTINGS_CLS_KEY]: settings };
+  if (tenantId !== undefined) {
+    patch[TENANT_CLS_KEY] = assertValidTenantId(tenantId, settings.tenantIdPattern);
+    patch[BYPASS_CLS_KEY] = undefined;
+  }
+  if (bypass) patch[BYPASS_CLS_KEY] = bypass;
+  if (store) Object.assign(store, patch);
+  else enterCopy(patch);
 }

@@ -12,36 +12,34 @@ interface HttpRequestLike {
 
 const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** `GET /path`: Express rewrites `url` inside routers, `originalUrl` is what the client asked for; no query string (it may carry secrets). */
+function routeOf({ method, originalUrl, url }: HttpRequestLike): string {
+  const path = originalUrl ?? url ?? '';
+  const query = path.indexOf('?');
+  return `${method ?? ''} ${query === -1 ? path : path.slice(0, query)}`;
+}
+
 /**
- * A class rather than an object literal: one is built per request, and a
- * literal with getters costs V8 a runtime call per accessor and a closure
- * each (about ten times the allocation of this instance). `hostname` and
- * `route` stay getters on the prototype: Express parses the host lazily, and
- * most resolvers never ask for either. Being on the prototype, they are not
- * copied by an object spread: a guard subclass that changes one member wraps
- * the request (`Object.create(base, ...)`) or names every member it keeps.
+ * A class rather than an object literal with getters: one is built per
+ * request, and a literal's accessors cost V8 a runtime call and a closure
+ * each (about ten times this instance). Every member is an own data
+ * property, so a guard subclass may still spread the view
+ * (`{ ...base, header }`) and keep the rest.
  */
 class HttpTenantRequest implements TenantRequest {
   readonly transport = 'http' as const;
+  readonly header: (name: string) => string | undefined;
+  readonly hostname: string | undefined;
   readonly params: Readonly<Record<string, unknown>>;
   readonly payload = undefined;
+  readonly route: string;
 
   constructor(readonly raw: HttpRequestLike) {
+    const headers = raw.headers;
+    this.header = (name) => headerFrom(headers, name);
+    this.hostname = raw.hostname;
     this.params = raw.params ?? NO_PARAMS;
-  }
-
-  header(name: string): string | undefined {
-    return headerFrom(this.raw.headers, name);
-  }
-
-  get hostname(): string | undefined {
-    return this.raw.hostname;
-  }
-
-  get route(): string {
-    const { method, originalUrl, url } = this.raw;
-    // Express rewrites `url` inside routers; `originalUrl` is what the client asked for.
-    return `${method ?? ''} ${(originalUrl ?? url ?? '').split('?')[0]}`;
+    this.route = routeOf(raw);
   }
 }
 

@@ -1,10 +1,4 @@
-import {
-  assignRequestBypass,
-  assignRequestSettings,
-  assignRequestTenant,
-  type BypassMark,
-  type BypassOptions,
-} from '../context/tenant-store.js';
+import { assignRequestDecision, type BypassMark, type BypassOptions } from '../context/tenant-store.js';
 import type { TenantContextSettings } from '../context/tenant-context.settings.js';
 
 /** What the pipeline admits a request as. */
@@ -18,8 +12,6 @@ export interface TenantDecision {
 
 /** Writes the decision into the request's own CLS store (a bypass was audited when it was decided). */
 export function applyTenantDecision(decision: TenantDecision): void {
-  // First: the tenant is validated against the pattern of the module that admitted the request.
-  assignRequestSettings(decision.context);
-  if (decision.tenantId !== undefined) assignRequestTenant(decision.tenantId);
-  if (decision.bypass) assignRequestBypass(decision.bypass.mark);
+  // The tenant is validated against the pattern of the module that admitted the request.
+  assignRequestDecision(decision.context, decision.tenantId, decision.bypass?.mark);
 }

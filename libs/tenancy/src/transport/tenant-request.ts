@@ -4,9 +4,7 @@ export type TenantTransport = 'http' | 'rpc' | 'ws';
 /**
  * A transport-neutral view of one incoming request or message, so that one
  * resolver works on Express, Fastify, microservice messages and WebSocket
- * handshakes alike. Members may be methods and getters of a prototype (the
- * HTTP view's are): to change one in a guard subclass, wrap the view
- * (`Object.create(request, { header: { value: ... } })`); a spread leaves them behind.
+ * handshakes alike.
  */
 export interface TenantRequest {
   readonly transport: TenantTransport;
