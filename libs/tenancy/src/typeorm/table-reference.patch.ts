@@ -66,4 +66,3 @@ export function patchTableReferences(typeorm: TypeormAdapter): void {
     return join.call(this, direction, entity, ...rest);
   };
 }
-
