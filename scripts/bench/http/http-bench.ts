@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, startPostgres } from '../../../support/postgres-server.js';
-import { median, PROFILE, saveResult, scaled } from '../support/report.js';
+import { median, medianRoundRatio, PROFILE, saveResult, scaled } from '../support/report.js';
 import { ROWS_PER_TENANT, TENANTS, tenantId, type ServerKind } from './bench-config.js';
 import { TARGET, type HttpResult, type VariantResult } from './http-report.js';
 import { startBenchServer, type BenchServer } from './bench-server.js';
@@ -87,10 +87,9 @@ async function measureAll(databaseUrl: string, variants: Variant[], configFile: 
     for (const server of servers.values()) await server.stop();
   }
   const med = (key: Variant['key'], pick: (s: Sample) => number) => median(samples.get(key)!.map(pick));
-  // Ratios are taken round by round, against the plain app measured in the same round, then their median: the
-  // load from other work on the machine drifts between rounds, and a ratio of medians from different rounds mixes it in.
+  // Against the app measured in the same round (see medianRoundRatio).
   const pairedRatio = (key: Variant['key'], against: Variant['key'], pick: (s: Sample) => number) =>
-    median(samples.get(key)!.map((sample, round) => pick(sample) / pick(samples.get(against)![round])));
+    medianRoundRatio(samples.get(key)!.map(pick), samples.get(against)!.map(pick));
   return variants.map((variant) => ({
     key: variant.key,
     label: variant.label,

@@ -7,7 +7,7 @@ import { dropDatabase, freshDatabase, startPostgres } from '../../../support/pos
 import { childJson } from '../support/child-json.js';
 import { profileBuckets } from '../support/cpu-profile.js';
 import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
-import { median, PROFILE, saveResult, scaled } from '../support/report.js';
+import { median, medianRoundRatio, PROFILE, saveResult, scaled } from '../support/report.js';
 import { sqliteOptions } from '../support/sqlite-options.js';
 import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
 
@@ -60,11 +60,10 @@ async function compare(dialect: string, url: string): Promise<OrmRow[]> {
       }
     }
   }
-  const roundRatio = (over: number[], under: number[]) => median(over.map((value, round) => value / under[round]));
   return Object.keys(samples.baseline).map((op) => {
     const [base, cls, tenancy] = ['baseline', 'baseline-cls', 'tenancy'].map((mode) => median(samples[mode][op]));
-    const ratio = roundRatio(samples.baseline[op], samples.tenancy[op]);
-    const clsRatio = roundRatio(samples['baseline-cls'][op], samples.tenancy[op]);
+    const ratio = medianRoundRatio(samples.baseline[op], samples.tenancy[op]);
+    const clsRatio = medianRoundRatio(samples['baseline-cls'][op], samples.tenancy[op]);
     return { dialect, op, base, cls, tenancy, ratio, clsRatio };
   });
 }

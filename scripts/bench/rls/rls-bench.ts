@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { Logger } from '@nestjs/common';
 import { installTenantRls } from 'nestjs-tenancy';
 import { startPostgres } from '../../../support/postgres-server.js';
-import { geomean, median, saveResult, scaled } from '../support/report.js';
+import { geomean, median, medianRoundRatio, saveResult, scaled } from '../support/report.js';
 import { createBenchDatabases } from './rls-databases.js';
 import { BenchProduct } from './rls-entity.js';
 import { OPERATIONS, runIn, TRANSACTIONAL, type Mode, type Operation } from './rls-operations.js';
@@ -72,7 +72,7 @@ async function latency(sources: Record<Mode, DataSource>, ops: Record<string, Op
 /** Median over rounds of (median of mode / median of off) in the same round. */
 function ratio(s: Samples, mode: Mode): number {
   if (s[mode].length === 0) return NaN;
-  return median(s[mode].map((times, round) => median(times) / median(s.off[round])));
+  return medianRoundRatio(s[mode].map(median), s.off.map(median));
 }
 
 async function throughput(sources: Record<Mode, DataSource>, mode: Mode, millis: number): Promise<number> {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { enableSchemaTenancy, runWithTenant, SchemaTenancyManager } from 'nestjs-tenancy';
 import { dropDatabase, freshDatabase, startPostgres } from '../../../support/postgres-server.js';
-import { median, QUICK, saveResult, scaled } from '../support/report.js';
+import { median, medianRoundRatio, QUICK, saveResult, scaled } from '../support/report.js';
 import { Organization, Product, Project } from '../schema-data-source.js';
 import type { StrategyResult, StrategyRow } from './strategy-report.js';
 
@@ -112,8 +112,6 @@ async function main(): Promise<void> {
     }
     const timing = (cell: (typeof cells)[number] | undefined) =>
       cell ? { micros: median(cell.wall), cpuMicros: median(cell.cpu) } : undefined;
-    // Ratios of cells measured in the same round, then their median: a round's drift cancels out.
-    const roundRatio = (over: number[], under: number[]) => median(over.map((value, round) => value / under[round]));
     const smallest = cells.find((cell) => cell.mode === 'row' && cell.tenants === SCALES[0])!;
     const rows: StrategyRow[] = [];
     for (const tenants of SCALES) {
@@ -123,8 +121,8 @@ async function main(): Promise<void> {
         tenants,
         row: timing(row)!,
         schema: timing(schema),
-        rowOverSmallest: roundRatio(row.wall, smallest.wall),
-        schemaOverRow: schema ? roundRatio(schema.wall, row.wall) : undefined,
+        rowOverSmallest: medianRoundRatio(row.wall, smallest.wall),
+        schemaOverRow: schema ? medianRoundRatio(schema.wall, row.wall) : undefined,
         indexDepth: await btreeDepth(row.ds),
       });
       console.log(JSON.stringify(rows.at(-1)));

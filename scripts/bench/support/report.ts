@@ -29,6 +29,15 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The median of round-by-round ratios (`over[i] / under[i]`, both measured in
+ * round i): load drifting between rounds cancels out, where a ratio of two
+ * medians taken in different rounds would mix it in.
+ */
+export function medianRoundRatio(over: number[], under: number[]): number {
+  return median(over.map((value, round) => value / under[round]));
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
