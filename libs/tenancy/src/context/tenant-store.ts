@@ -41,8 +41,7 @@ function enterCopy(patch: Partial<TenantStore>): void {
 }
 
 function runCopy<T>(patch: Partial<TenantStore>, fn: () => T): T {
-  const service = cls();
-  return service.runWith({ ...(service.get() as TenantStore | undefined), ...patch } as TenantStore, fn);
+  return cls().runWith({ ...currentStore(), ...patch } as TenantStore, fn);
 }
 
 /** The settings of the running context: the ones its TenancyModule handed it, else the fail-closed defaults. */
@@ -51,8 +50,8 @@ export function currentTenantContextSettings(): TenantContextSettings {
 }
 
 /** A tenant set under other settings must also suit these before it runs under them. */
-function keptTenantFits(settings: TenantContextSettings): void {
-  const tenantId = getCurrentTenant();
+function keptTenantFits(settings: TenantContextSettings, store = currentStore()): void {
+  const tenantId = store?.[TENANT_CLS_KEY];
   if (tenantId !== undefined) assertValidTenantId(tenantId, settings.tenantIdPattern);
 }
 
@@ -201,8 +200,7 @@ export function currentBypass(): BypassMark | undefined {
  */
 export function assignRequestDecision(settings: TenantContextSettings, tenantId: string | undefined, bypass: BypassMark | undefined): void {
   const store = currentStore();
-  const kept = store?.[TENANT_CLS_KEY];
-  if (kept !== undefined) assertValidTenantId(kept, settings.tenantIdPattern);
+  keptTenantFits(settings, store);
   const patch: Partial<TenantStore> = { [SETTINGS_CLS_KEY]: settings };
   if (tenantId !== undefined) {
     patch[TENANT_CLS_KEY] = assertValidTenantId(tenantId, settings.tenantIdPattern);

@@ -225,6 +225,8 @@ export const PG_INTERNALS: Record<'Query' | 'Client' | 'Connection', InternalsHo
   Client: { holder: 'pg.Client.prototype', members: [method('query')], patches: [] },
   Connection: {
     holder: 'pg.Connection.prototype',
+    // Also read, not required: the instance's `stream` (cork/uncork), which only batches one exchange's writes;
+    // without it the same messages go out one write each (tenant-prefixed-query.ts).
     members: [method('parse'), method('bind'), method('execute'), method('query')],
     patches: [],
   },
