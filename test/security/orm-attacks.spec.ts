@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearCurrentTenant, runWithTenant, setCurrentTenant } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Category, Note, Product, Review, Tag } from '../support/catalog.entities.js';
@@ -29,11 +29,41 @@ interface Attack {
     | 'context-async'
     | 'context-copy'
     | 'id-validation'
-    | 'fail-closed';
+    | 'fail-closed'
+    | 'load-check';
   run(ctx: { ds: DataSource; seed: CatalogSeed; bState: () => Promise<unknown> }): Promise<void>;
 }
 
 const asA = <T>(fn: () => Promise<T>) => runWithTenant('a', fn);
+
+/** Every tenant condition the filter wrote, on either dialect's placeholders (`?`, `$n`). */
+const TENANT_CONDITION = /(?:"\w+"\.)?"(?:tenant_id|org_id)" = (?:\?|\$\d+)/g;
+
+/**
+ * Fault injection for the last wall, the check at load: a runner that widens
+ * every tenant condition on its way to the driver (`… OR 1 = 1`, the
+ * placeholders untouched) stands for a query path the filter missed. Tenant
+ * b's rows then come back from the database, and the entity loader must
+ * refuse them instead of handing them over. The runner's own `query` is put
+ * back afterwards: on SQLite every manager shares one runner.
+ */
+async function withTenantConditionLost<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  const own = Object.getOwnPropertyDescriptor(runner, 'query');
+  const query = runner.query.bind(runner);
+  runner.query = ((sql: string, ...rest: unknown[]) =>
+    (query as (sql: string, ...rest: unknown[]) => Promise<unknown>)(
+      sql.replace(TENANT_CONDITION, '($& OR 1 = 1)'),
+      ...rest,
+    )) as typeof runner.query;
+  try {
+    return await fn(runner.manager);
+  } finally {
+    if (own) Object.defineProperty(runner, 'query', own);
+    else delete (runner as { query?: unknown }).query;
+    await runner.release();
+  }
+}
 const refusedWith = (code: string) => expect.objectContaining({ code });
 
 const ATTACKS: Attack[] = [
@@ -379,6 +409,40 @@ const ATTACKS: Attack[] = [
     },
   },
   {
+    name: "a lost tenant condition on find(): the other tenant's rows are refused at load",
+    protection: 'load-check',
+    run: async ({ ds }) =>
+      expect(asA(() => withTenantConditionLost(ds, (m) => m.find(Product)))).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+  },
+  {
+    name: 'a lost tenant condition on a query builder: getMany() and getOne() refuse the foreign row',
+    protection: 'load-check',
+    run: async ({ ds, seed }) => {
+      await expect(
+        asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').orderBy('p.id', 'DESC').getMany())),
+      ).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      await expect(
+        asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').where('p.id = :id', { id: seed.b1.id }).getOne())),
+      ).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+    },
+  },
+  {
+    name: "a lost join condition: an own row's eager relation to the other tenant's row is refused at load",
+    protection: 'load-check',
+    run: async ({ ds, seed }) =>
+      expect(asA(() => withTenantConditionLost(ds, (m) => m.findOneBy(Note, { id: seed.naPlanted.id })))).rejects.toEqual(
+        refusedWith('TENANT_MISMATCH'),
+      ),
+  },
+  {
+    name: "a lost junction condition: an own row's many-to-many link to the other tenant's row is refused at load",
+    protection: 'load-check',
+    run: async ({ ds, seed }) =>
+      expect(
+        asA(() => withTenantConditionLost(ds, (m) => m.findOne(Product, { where: { id: seed.a1.id }, relations: { tags: true } }))),
+      ).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+  },
+  {
     name: 'two jobs started in the same tick with setCurrentTenant',
     protection: 'context-copy',
     run: async ({ ds }) => {
@@ -420,6 +484,17 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
     products: await db.dataSource.query(`SELECT * FROM products WHERE tenant_id = 'b' ORDER BY id`),
     reviews: await db.dataSource.query(`SELECT * FROM reviews WHERE tenant_id = 'b' ORDER BY id`),
     notes: await db.dataSource.query(`SELECT * FROM notes WHERE org_id = 'b' ORDER BY id`),
+  });
+
+  // The control for the load-check cases: the widened statement does bring tenant b's rows back
+  // (raw rows carry no entity to check), so those cases test the check at load, not the filter.
+  it("fault injection: a widened tenant condition returns the other tenant's raw rows", async () => {
+    const tenants = await asA(() =>
+      withTenantConditionLost(db.dataSource, (m) =>
+        m.createQueryBuilder(Product, 'p').select('p.tenantId', 't').getRawMany<{ t: string }>(),
+      ),
+    );
+    expect(tenants.map((row) => row.t).sort()).toEqual(['a', 'a', 'b', 'b']);
   });
 
   for (const attack of ATTACKS) {
