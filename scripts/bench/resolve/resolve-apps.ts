@@ -1,5 +1,15 @@
-import { Controller, Get, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  Controller,
+  Get,
+  Module,
+  type CallHandler,
+  type DynamicModule,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ClsModule } from 'nestjs-cls';
@@ -8,14 +18,30 @@ import { CurrentTenant, JwtTenantResolver, TenancyModule, type TenantResolver } 
 export type BenchAdapter = 'express' | 'fastify';
 /**
  * `plain`: no TenancyModule at all. `cls-only`: just nestjs-cls' middleware, the
- * context every variant below pays for. The others: TenancyModule defaults
- * (CLS middleware, global guard and interceptor) with one resolver, except
- * `header-no-mw`, where no CLS middleware runs and the guard opens the context.
+ * context every variant below pays for. Split into its parts:
+ * `enhancers` is the plain app plus the no-op global guard and interceptor that
+ * `ClsModule.forRoot` registers whatever it mounts (Nest then runs its guard
+ * and interceptor pipeline on every request), and `als-enhancers` the same with
+ * each request run inside `AsyncLocalStorage.run` by a one-line middleware.
+ * The others: TenancyModule defaults (CLS middleware, global guard and
+ * interceptor) with one resolver, except `header-no-mw`, where no CLS
+ * middleware runs and the guard opens the context.
  */
 export type BenchVariant =
-  'plain' | 'cls-only' | 'header' | 'header-no-mw' | 'jwt-hs256' | 'jwt-es256' | 'jwt-hs256-nocache' | 'jwt-es256-nocache';
+  | 'plain'
+  | 'enhancers'
+  | 'als-enhancers'
+  | 'cls-only'
+  | 'header'
+  | 'header-no-mw'
+  | 'jwt-hs256'
+  | 'jwt-es256'
+  | 'jwt-hs256-nocache'
+  | 'jwt-es256-nocache';
 export const VARIANTS: BenchVariant[] = [
   'plain',
+  'enhancers',
+  'als-enhancers',
   'cls-only',
   'header',
   'header-no-mw',
@@ -41,6 +67,15 @@ class TenantController {
   }
 }
 
+/** Runs the rest of each request inside a fresh AsyncLocalStorage store, and nothing else. */
+@Module({})
+class AlsModule implements NestModule {
+  private readonly storage = new AsyncLocalStorage<object>();
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply((_req: unknown, _res: unknown, next: () => void) => this.storage.run({}, next)).forRoutes(PlainController);
+  }
+}
+
 export interface BenchKeys {
   secret: string;
   publicPem: string;
@@ -58,6 +93,17 @@ function rootModule(variant: BenchVariant, keys: BenchKeys): DynamicModule {
   @Module({})
   class BenchModule {}
   if (variant === 'plain') return { module: BenchModule, controllers: [PlainController] };
+  if (variant === 'enhancers' || variant === 'als-enhancers') {
+    return {
+      module: variant === 'enhancers' ? BenchModule : AlsModule,
+      controllers: [PlainController],
+      // The same no-op pair nestjs-cls' ClsRootModule provides when its guard and interceptor are not mounted.
+      providers: [
+        { provide: APP_GUARD, useValue: { canActivate: () => true } },
+        { provide: APP_INTERCEPTOR, useValue: { intercept: (_context: unknown, next: CallHandler) => next.handle() } },
+      ],
+    };
+  }
   if (variant === 'cls-only') {
     return {
       module: BenchModule,

@@ -17,7 +17,7 @@ import { benchHeaders } from './resolve-tokens.js';
  * `node dist/scripts/bench/resolve/resolve-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const SETUP = { rounds: scaled(3, 2), seconds: scaled(1, 0.5), connections: 8 };
+const SETUP = { rounds: scaled(5, 2), seconds: scaled(1, 0.5), connections: 8 };
 const ADAPTERS: BenchAdapter[] = ['express', 'fastify'];
 
 async function main(): Promise<void> {

@@ -16,7 +16,9 @@ export interface ResolveResult {
 
 const VARIANT_LABELS: Record<string, string> = {
   plain: 'no tenancy',
-  'cls-only': "nestjs-cls' middleware only",
+  enhancers: 'no tenancy + a no-op global guard and interceptor (what `ClsModule.forRoot` registers)',
+  'als-enhancers': 'the same + each request inside `AsyncLocalStorage.run` (a one-line middleware)',
+  'cls-only': "nestjs-cls' middleware only (`ClsModule.forRoot`, middleware mounted)",
   header: 'X-Tenant-ID',
   'header-no-mw': 'X-Tenant-ID, no CLS middleware (the guard opens the context)',
   'jwt-hs256': 'JWT HS256, verified tokens cached',
@@ -24,6 +26,22 @@ const VARIANT_LABELS: Record<string, string> = {
   'jwt-hs256-nocache': 'JWT HS256, every token verified',
   'jwt-es256-nocache': 'JWT ES256, every token verified',
 };
+
+/**
+ * Where nestjs-cls' cost comes from on one adapter, from the split variants:
+ * its no-op enhancers, an AsyncLocalStorage store around them, then its middleware.
+ */
+function clsSplit(result: ResolveResult, adapter: string): string | undefined {
+  const added = (variant: string) => result.rows.find((row) => row.adapter === adapter && row.variant === variant)?.added;
+  const [enhancers, als, cls, header] = ['enhancers', 'als-enhancers', 'cls-only', 'header'].map(added);
+  if (enhancers === undefined || als === undefined || cls === undefined || header === undefined) return undefined;
+  const us = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(0)} µs`;
+  return (
+    `${adapter}: nestjs-cls adds ${us(cls)}: its no-op global guard and interceptor ${us(enhancers)}, ` +
+    `an AsyncLocalStorage store around them ${us(als - enhancers)}, its middleware's own work ${us(cls - als)}; ` +
+    `TenancyModule with the header resolver adds ${us(header - cls)} on top of nestjs-cls.`
+  );
+}
 
 export function renderResolve(results: Array<RuntimeResult<ResolveResult>>): string {
   const [primary] = results;
@@ -42,5 +60,21 @@ ${setup.connections} connections, variants interleaved; "added" is over the plai
 
 | adapter | variant | ${results.map((r) => `${r.runtime}: CPU µs/request | added`).join(' | ')} |
 |---|---|${results.map(() => '---|---|').join('')}
-${keys.map((key) => `| ${key.split('|')[0]} | ${VARIANT_LABELS[key.split('|')[1]] ?? key.split('|')[1]} | ${results.map((r) => cell(r, key)).join(' | ')} |`).join('\n')}`;
+${keys.map((key) => `| ${key.split('|')[0]} | ${VARIANT_LABELS[key.split('|')[1]] ?? key.split('|')[1]} | ${results.map((r) => cell(r, key)).join(' | ')} |`).join('\n')}
+
+Where the context's cost goes, on ${primary.runtime}:
+${[...new Set(primary.result.rows.map((row) => row.adapter))]
+  .map((adapter) => clsSplit(primary.result, adapter))
+  .filter((line) => line !== undefined)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+\`ClsModule.forRoot\` registers a global guard and interceptor even when it mounts neither (they then do nothing),
+and Nest runs its guard and interceptor pipeline (rxjs) for every request once any exists; the library's own
+global guard and interceptor share that pipeline. In a \`--cpu-prof\` profile of the middleware-only app against the
+AsyncLocalStorage one, the middleware's own share is garbage collection (its per-request closures, promises and \`WeakMap\` entry) and
+module resolution: its proxy-provider step calls \`require()\` on every request. Neither is the library's code; an
+app that needs none of the middleware's features (\`CLS_REQ\`, request ids, proxy providers, plugins) can let
+the guard open the context (the \`header-no-mw\` row: \`registerClsModule: false\` and its own
+\`ClsModule.forRoot({ global: true })\`).`;
 }

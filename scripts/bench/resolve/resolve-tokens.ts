@@ -16,6 +16,8 @@ export async function benchHeaders() {
   const es256 = { authorization: `Bearer ${await sign('ES256', es.privateKey)}` };
   const headers: Record<BenchVariant, Record<string, string>> = {
     plain: {},
+    enhancers: {},
+    'als-enhancers': {},
     'cls-only': {},
     header: { 'x-tenant-id': 'acme' },
     'header-no-mw': { 'x-tenant-id': 'acme' },
