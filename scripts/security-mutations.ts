@@ -414,11 +414,11 @@ const cls = () =>
     replace: '',
   },
   {
-    // The check at load: an entity of another tenant that a filter gap let through reaches the app.
+    // The check at load: a row of another tenant that a filter gap let through reaches the app.
     protection: 'load-check',
-    file: 'libs/tenancy/src/typeorm/tenant.subscriber.ts',
-    find: 'if (value !== undefined && value !== tenantId) {',
-    replace: 'if (value !== undefined && value !== tenantId && tenantId === undefined) {',
+    file: 'libs/tenancy/src/typeorm/load-check.ts',
+    find: 'if (value === tenantId || value === undefined) continue;',
+    replace: 'if (value !== null) continue;',
   },
   {
     // Citus keys (test/security/citus-attacks.spec.ts): references to scoped rows no longer get

@@ -427,6 +427,43 @@ const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'a lost tenant condition under an alias longer than PostgreSQL identifiers (hashed column names) still refuses',
+    protection: 'load-check',
+    run: async ({ ds }) =>
+      expect(
+        asA(() =>
+          withTenantConditionLost(ds, (m) =>
+            m.createQueryBuilder(Product, 'products_read_under_an_alias_long_enough_to_pass_the_63_byte_limit').getMany(),
+          ),
+        ),
+      ).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+  },
+  {
+    name: 'a lost tenant condition with listeners switched off: find({ listeners: false }) still refuses',
+    protection: 'load-check',
+    run: async ({ ds }) =>
+      expect(asA(() => withTenantConditionLost(ds, (m) => m.find(Product, { listeners: false })))).rejects.toEqual(
+        refusedWith('TENANT_MISMATCH'),
+      ),
+  },
+  {
+    name: 'a lost tenant condition on getRawMany() of whole entities: the raw rows are refused too',
+    protection: 'load-check',
+    run: async ({ ds }) =>
+      expect(asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').getRawMany()))).rejects.toEqual(
+        refusedWith('TENANT_MISMATCH'),
+      ),
+  },
+  {
+    name: 'a lost tenant condition on a cached read: neither the read nor a later hit hands the rows over',
+    protection: 'load-check',
+    run: async ({ ds }) => {
+      const read = (m: EntityManager) => m.find(Product, { cache: { id: 'load-check', milliseconds: 60_000 } });
+      await expect(asA(() => withTenantConditionLost(ds, read))).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      await expect(asA(() => read(ds.manager))).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+    },
+  },
+  {
     name: "a lost join condition: an own row's eager relation to the other tenant's row is refused at load",
     protection: 'load-check',
     run: async ({ ds, seed }) =>
@@ -487,7 +524,8 @@ describe.each(DIALECTS)('ORM attack catalogue ($name)', (dialect) => {
   });
 
   // The control for the load-check cases: the widened statement does bring tenant b's rows back
-  // (raw rows carry no entity to check), so those cases test the check at load, not the filter.
+  // (a column under a name of the app's own is not an entity's column to check), so those cases
+  // test the check at load, not the filter.
   it("fault injection: a widened tenant condition returns the other tenant's raw rows", async () => {
     const tenants = await asA(() =>
       withTenantConditionLost(db.dataSource, (m) =>

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { DriverUtils } from 'typeorm/driver/DriverUtils.js';
 import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor.js';
 import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import type { PgModule } from './pg-internals.js';
@@ -89,6 +90,7 @@ function assertTypeormInternals(dataSource: DataSource, typeorm: TypeormAdapter,
   assertHolder(dataSource, internals.insert, qb().insert());
   assertHolder(dataSource, internals.update, qb().update());
   assertHolder(dataSource, internals.delete, qb().delete());
+  assertHolder(dataSource, internals.driverUtils, DriverUtils);
   const postgres = dataSource.options.type === 'postgres';
   if (postgres) {
     assertHolder(dataSource, internals.postgresDriver, dataSource.driver);

@@ -1,8 +1,9 @@
 import { QueryBuilder, SelectQueryBuilder } from 'typeorm';
 import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
+import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMap.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
-import { getCurrentTenant, isTenantFilterBypassed } from '../context/tenant-store.js';
+import { filteringTenant, getCurrentTenant } from '../context/tenant-store.js';
 import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
 import { internals, type QueryBuilderInternals } from './query-builder-internals.js';
 import { tenantColumnOf } from './tenant-metadata.js';
@@ -10,6 +11,7 @@ import { tenantCondition } from './tenant-condition.js';
 import { resolveTenantScope } from './tenant-scope.js';
 import { UNFILTERED_MARK } from './late-context.js';
 import { junctionConditions } from './junction-guard.patch.js';
+import { assertRowsOfTenant, scopedRawKeys } from './load-check.js';
 import { namedTableMarks } from './table-reference.patch.js';
 import { prependConditions } from './where-conditions.js';
 
@@ -118,22 +120,31 @@ export function patchReadFilter(typeorm: TypeormAdapter): void {
   };
 
   // A fixed cache id would serve one tenant's cached rows to the next tenant.
+  // And every read inside a tenant has its raw rows checked (load-check.ts),
+  // cached ones too, before TypeORM builds entities from them.
   const loadRawResults = select.loadRawResults as (...args: unknown[]) => Promise<unknown>;
-  // Not async itself: an uncached read (nearly all) goes straight to TypeORM's, one promise less.
+  // Not async itself: a read outside a tenant or of no scoped entity goes straight to TypeORM's, one promise less.
   select.loadRawResults = function (this: unknown, ...args: unknown[]) {
-    const map = internals(this).expressionMap;
-    const cacheId = map.cacheId;
-    if (!map.cache || !cacheId) return loadRawResults.apply(this, args);
-    const tenantId = getCurrentTenant();
-    if (tenantId === undefined || isTenantFilterBypassed()) return loadRawResults.apply(this, args);
-    map.cacheId = `${cacheId}:tenancy:${tenantId}`;
-    try {
-      return loadRawResults.apply(this, args).finally(() => {
-        map.cacheId = cacheId;
-      });
-    } catch (error) {
-      map.cacheId = cacheId;
-      throw error;
-    }
+    const qb = internals(this);
+    const tenantId = filteringTenant();
+    if (tenantId === undefined) return loadRawResults.apply(this, args);
+    const keys = scopedRawKeys(typeorm, qb);
+    const rows = loadTenantRows(qb.expressionMap, tenantId, () => loadRawResults.apply(this, args));
+    return keys ? rows.then((raw) => (assertRowsOfTenant(raw, keys, tenantId), raw)) : rows;
   };
+}
+
+/** TypeORM's load, under a cache id of the tenant's own when the read is cached under a fixed id. */
+function loadTenantRows(map: QueryExpressionMap, tenantId: string, load: () => Promise<unknown>): Promise<unknown> {
+  const cacheId = map.cacheId;
+  if (!map.cache || !cacheId) return load();
+  map.cacheId = `${cacheId}:tenancy:${tenantId}`;
+  try {
+    return load().finally(() => {
+      map.cacheId = cacheId;
+    });
+  } catch (error) {
+    map.cacheId = cacheId;
+    throw error;
+  }
 }

@@ -1,15 +1,15 @@
-import type { DataSource, EntitySubscriberInterface, InsertEvent, LoadEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
-import { filteringTenant } from '../context/tenant-store.js';
-import { TenantIsolationError } from '../errors/tenant-isolation.error.js';
+import type { DataSource, EntitySubscriberInterface, InsertEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
 import { tenantColumnOf } from './tenant-metadata.js';
 import { resolveTenantScope } from './tenant-scope.js';
 import { stampTenant, tenantMove } from './tenant-stamp.js';
 
 /**
  * Keeps entity objects in step with the tenant: `save()` gets `tenantId` on
- * the object itself, a loaded entity of another tenant (a path the filter did
- * not reach) is an error instead of a leak. The SQL-level guards do not rely on
- * it: `save({ listeners: false })` skips subscribers and is still enforced.
+ * the object itself, and an update cannot move it to another tenant. The
+ * SQL-level guards do not rely on it: `save({ listeners: false })` skips
+ * subscribers and is still enforced. Loaded rows are checked on the raw rows
+ * (load-check.ts), not here: an `afterLoad` would make TypeORM build an event
+ * object for every loaded entity, and `listeners: false` would skip it.
  */
 /**
  * One per DataSource (ensureTenantSubscriber): it holds its DataSource rather
@@ -32,20 +32,5 @@ export class TenantSubscriber implements EntitySubscriberInterface<ObjectLiteral
     if (scope.kind !== 'tenant') return;
     const value: unknown = column.getEntityValue(event.entity);
     if (value !== undefined && value !== null && value !== scope.tenantId) throw tenantMove(event.metadata.name);
-  }
-
-  /** Once per loaded row: an unscoped entity returns before the context is read, and nothing is allocated. */
-  afterLoad(entity: ObjectLiteral, event?: LoadEvent<ObjectLiteral>): void {
-    const column = tenantColumnOf(event?.metadata);
-    if (!column) return;
-    const tenantId = filteringTenant();
-    if (tenantId === undefined) return;
-    const value: unknown = column.getEntityValue(entity);
-    if (value !== undefined && value !== tenantId) {
-      throw new TenantIsolationError(
-        'TENANT_MISMATCH',
-        `A "${event?.metadata.name}" row of another tenant reached the entity loader; it was discarded. This is a bug in a query path: please report it.`,
-      );
-    }
   }
 }

@@ -45,7 +45,8 @@ export type TypeormHolderKey =
   | 'postgresDriver'
   | 'postgresQueryRunner'
   | 'schemaBuilder'
-  | 'migrationExecutor';
+  | 'migrationExecutor'
+  | 'driverUtils';
 
 /** The members of one TypeORM line, given the name its objects give their DataSource. */
 export function typeormInternals(owner: DataSourceMember): Record<TypeormHolderKey, InternalsHolder> {
@@ -203,6 +204,12 @@ export function typeormInternals(owner: DataSourceMember): Record<TypeormHolderK
         property('migrationsTableName'),
         property('transaction'),
       ],
+      patches: [],
+    },
+    driverUtils: {
+      holder: "TypeORM's DriverUtils",
+      // load-check.ts names a scoped alias's raw-row columns as the entity transformer does.
+      members: [method('buildAlias')],
       patches: [],
     },
   };
