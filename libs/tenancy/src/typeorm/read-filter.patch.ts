@@ -1,7 +1,6 @@
 import { QueryBuilder, SelectQueryBuilder } from 'typeorm';
 import type { Alias } from 'typeorm/query-builder/Alias.js';
 import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
-import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMap.js';
 import { TENANT_QUERY_PARAMETER } from '../constants.js';
 import { filteringTenant, getCurrentTenant } from '../context/tenant-store.js';
 import type { TypeormAdapter } from './adapter/typeorm-adapter.js';
@@ -129,22 +128,21 @@ export function patchReadFilter(typeorm: TypeormAdapter): void {
     const tenantId = filteringTenant();
     if (tenantId === undefined) return loadRawResults.apply(this, args);
     const keys = scopedRawKeys(typeorm, qb);
-    const rows = loadTenantRows(qb.expressionMap, tenantId, () => loadRawResults.apply(this, args));
+    const map = qb.expressionMap;
+    const cacheId = map.cacheId;
+    let rows: Promise<unknown>;
+    if (!map.cache || !cacheId) rows = loadRawResults.apply(this, args);
+    else {
+      map.cacheId = `${cacheId}:tenancy:${tenantId}`;
+      try {
+        rows = loadRawResults.apply(this, args).finally(() => {
+          map.cacheId = cacheId;
+        });
+      } catch (error) {
+        map.cacheId = cacheId;
+        throw error;
+      }
+    }
     return keys ? rows.then((raw) => (assertRowsOfTenant(raw, keys, tenantId), raw)) : rows;
   };
-}
-
-/** TypeORM's load, under a cache id of the tenant's own when the read is cached under a fixed id. */
-function loadTenantRows(map: QueryExpressionMap, tenantId: string, load: () => Promise<unknown>): Promise<unknown> {
-  const cacheId = map.cacheId;
-  if (!map.cache || !cacheId) return load();
-  map.cacheId = `${cacheId}:tenancy:${tenantId}`;
-  try {
-    return load().finally(() => {
-      map.cacheId = cacheId;
-    });
-  } catch (error) {
-    map.cacheId = cacheId;
-    throw error;
-  }
 }
