@@ -19,8 +19,8 @@ import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
  * difference goes. Standalone: `node dist/scripts/bench/orm/orm-bench.js`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-// 2 s of warm-up: on a slower machine of the CI kind (AMD EPYC) a process was still 3× below its steady
-// rate after 0.5 s, and two identical processes measured then differed by up to 1.4×.
+// 2 s of warm-up: on a slower machine of the CI kind (AMD EPYC) a fresh process was still at a third of
+// its steady rate after 0.5 s (JIT still compiling), which the timed rounds then counted.
 const SETUP = { rounds: scaled(5, 2), seconds: scaled(1, 0.3), warmupSeconds: scaled(2, 0.2), profileSeconds: scaled(1.5, 0.5) };
 const DATABASE = `tenancy_bench_orm_${process.versions.node.split('.')[0]}`;
 type Sample = Record<string, { perCpuSecond: number; count: number; from: number; to: number }>;
