@@ -73,7 +73,7 @@ ${[...new Set(primary.result.rows.map((row) => row.adapter))]
 and Nest runs its guard and interceptor pipeline (rxjs) for every request once any exists; the library's own
 global guard and interceptor share that pipeline. In a \`--cpu-prof\` profile of the middleware-only app against the
 AsyncLocalStorage one, the middleware's own share is garbage collection (its per-request closures, promises and \`WeakMap\` entry) and
-module resolution: its proxy-provider step calls \`require()\` on every request. Neither is the library's code; an
+module resolution: its proxy-provider step loads a module through \`require\` on every request. Neither is the library's code; an
 app that needs none of the middleware's features (\`CLS_REQ\`, request ids, proxy providers, plugins) can let
 the guard open the context (the \`header-no-mw\` row: \`registerClsModule: false\` and its own
 \`ClsModule.forRoot({ global: true })\`).`;
