@@ -40,7 +40,10 @@ describe('assertRowsOfTenant', () => {
     expect(() => assertRowsOfTenant([{ p_id: 1, p_tenant_id: 7 }], keys, '7')).toThrow(mismatch);
   });
 
-  it('ignores a result that is not a row list (a driver answer with no rows)', () => {
+  it('passes no rows at all, and refuses rows in a shape it does not know instead of passing them unchecked', () => {
     expect(() => assertRowsOfTenant(undefined, keys, 'a')).not.toThrow();
+    expect(() => assertRowsOfTenant({ records: [{ p_id: 2, p_tenant_id: 'b' }] }, keys, 'a')).toThrow(
+      expect.objectContaining({ code: 'TENANT_UNSUPPORTED_QUERY' }),
+    );
   });
 });

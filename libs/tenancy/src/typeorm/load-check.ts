@@ -64,7 +64,14 @@ export function scopedRawKeys(typeorm: TypeormAdapter, qb: QueryBuilderInternals
  * is there: then it is a row of no tenant, which the filter never returns.
  */
 export function assertRowsOfTenant(rows: unknown, keys: readonly RawKeys[], tenantId: string): void {
-  if (!Array.isArray(rows)) return;
+  if (rows === undefined || rows === null) return;
+  // Rows in a shape this check does not know are refused, not passed unchecked.
+  if (!Array.isArray(rows)) {
+    throw new TenantIsolationError(
+      'TENANT_UNSUPPORTED_QUERY',
+      'A read returned its rows in a shape the tenant check does not know (not a list), so they were not handed over. Check that the installed typeorm is a supported release.',
+    );
+  }
   for (const row of rows as ObjectLiteral[]) {
     for (const key of keys) {
       const value: unknown = row[key.tenant];
