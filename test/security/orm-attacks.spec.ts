@@ -413,7 +413,7 @@ const ATTACKS: Attack[] = [
     name: "a lost tenant condition on find(): the other tenant's rows are refused at load",
     protection: 'load-check',
     run: async ({ ds }) =>
-      expect(asA(() => withTenantConditionLost(ds, (m) => m.find(Product)))).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+      expect(asA(() => withTenantConditionLost(ds, (m) => m.find(Product)))).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY')),
   },
   {
     name: 'a lost tenant condition on a query builder: getMany() and getOne() refuse the foreign row',
@@ -421,10 +421,10 @@ const ATTACKS: Attack[] = [
     run: async ({ ds, seed }) => {
       await expect(
         asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').orderBy('p.id', 'DESC').getMany())),
-      ).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
       await expect(
         asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').where('p.id = :id', { id: seed.b1.id }).getOne())),
-      ).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
     },
   },
   {
@@ -437,7 +437,7 @@ const ATTACKS: Attack[] = [
             m.createQueryBuilder(Product, 'products_read_under_an_alias_long_enough_to_pass_the_63_byte_limit').getMany(),
           ),
         ),
-      ).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+      ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY')),
   },
   {
     name: 'a lost tenant condition with listeners switched off: callListeners(false).getMany() still refuses',
@@ -445,14 +445,14 @@ const ATTACKS: Attack[] = [
     run: async ({ ds }) =>
       expect(
         asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').callListeners(false).getMany())),
-      ).rejects.toEqual(refusedWith('TENANT_MISMATCH')),
+      ).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY')),
   },
   {
     name: 'a lost tenant condition on getRawMany() of whole entities: the raw rows are refused too',
     protection: 'load-check',
     run: async ({ ds }) =>
       expect(asA(() => withTenantConditionLost(ds, (m) => m.createQueryBuilder(Product, 'p').getRawMany()))).rejects.toEqual(
-        refusedWith('TENANT_MISMATCH'),
+        refusedWith('TENANT_UNSUPPORTED_QUERY'),
       ),
   },
   {
@@ -460,8 +460,8 @@ const ATTACKS: Attack[] = [
     protection: 'load-check',
     run: async ({ ds }) => {
       const read = (m: EntityManager) => m.find(Product, { cache: { id: 'load-check', milliseconds: 60_000 } });
-      await expect(asA(() => withTenantConditionLost(ds, read))).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
-      await expect(asA(() => read(ds.manager))).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      await expect(asA(() => withTenantConditionLost(ds, read))).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
+      await expect(asA(() => read(ds.manager))).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
     },
   },
   {
@@ -471,7 +471,7 @@ const ATTACKS: Attack[] = [
       const read = asA(() => withTenantConditionLost(ds, (m) => m.findOneBy(Note, { id: seed.naPlanted.id })));
       // On Citus the relation's key holds the tenant: the widened join finds no row of b to refuse.
       if (onCitus) expect((await read)?.pinned ?? null).toBeNull();
-      else await expect(read).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      else await expect(read).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
     },
   },
   {
@@ -483,7 +483,7 @@ const ATTACKS: Attack[] = [
       );
       // On Citus the junction's key holds the tenant: the widened join finds no tag of b to refuse.
       if (onCitus) expect((await read)?.tags.map((tag) => tag.tenantId)).toEqual(['a']);
-      else await expect(read).rejects.toEqual(refusedWith('TENANT_MISMATCH'));
+      else await expect(read).rejects.toEqual(refusedWith('TENANT_UNSUPPORTED_QUERY'));
     },
   },
   {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertRowsOfTenant } from './load-check.js';
 
 const keys = [{ entity: 'Product', tenant: 'p_tenant_id', id: 'p_id' }];
-const mismatch = expect.objectContaining({ code: 'TENANT_MISMATCH' });
+const mismatch = expect.objectContaining({ code: 'TENANT_UNSUPPORTED_QUERY' });
 
 describe('assertRowsOfTenant', () => {
   it("passes the tenant's own rows", () => {

@@ -77,8 +77,9 @@ export function assertRowsOfTenant(rows: unknown, keys: readonly RawKeys[], tena
       const value: unknown = row[key.tenant];
       if (value === tenantId || value === undefined) continue;
       if (value === null && (key.id === undefined || row[key.id] === null || row[key.id] === undefined)) continue;
+      // A server fault, not the client's request: a 500 whose public message names no tenant or row.
       throw new TenantIsolationError(
-        'TENANT_MISMATCH',
+        'TENANT_UNSUPPORTED_QUERY',
         `A "${key.entity}" row of another tenant came back from a read; it was discarded. This is a bug in a query path: please report it.`,
       );
     }
