@@ -7,7 +7,7 @@ import { dropDatabase, freshDatabase, startPostgres } from '../../../support/pos
 import { childJson } from '../support/child-json.js';
 import { profileBuckets } from '../support/cpu-profile.js';
 import { PlainCategory, PlainProduct } from '../support/plain-entities.js';
-import { median, medianRoundRatio, PROFILE, saveResult, scaled } from '../support/report.js';
+import { median, medianRoundRatio, PROFILE, roundRatioRange, saveResult, scaled } from '../support/report.js';
 import { sqliteOptions } from '../support/sqlite-options.js';
 import type { OrmResult, OrmRow, OrmProfile } from './orm-report.js';
 
@@ -65,8 +65,9 @@ async function compare(dialect: string, url: string): Promise<OrmRow[]> {
   return Object.keys(samples.baseline).map((op) => {
     const [base, cls, tenancy] = ['baseline', 'baseline-cls', 'tenancy'].map((mode) => median(samples[mode][op]));
     const ratio = medianRoundRatio(samples.baseline[op], samples.tenancy[op]);
+    const ratioRange = roundRatioRange(samples.baseline[op], samples.tenancy[op]);
     const clsRatio = medianRoundRatio(samples['baseline-cls'][op], samples.tenancy[op]);
-    return { dialect, op, base, cls, tenancy, ratio, clsRatio };
+    return { dialect, op, base, cls, tenancy, ratio, ratioRange, clsRatio };
   });
 }
 

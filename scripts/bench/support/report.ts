@@ -38,6 +38,12 @@ export function medianRoundRatio(over: number[], under: number[]): number {
   return median(over.map((value, round) => value / under[round]));
 }
 
+/** The lowest and highest of the rounds' own ratios: how far this run's noise moved one cell. */
+export function roundRatioRange(over: number[], under: number[]): [number, number] {
+  const ratios = over.map((value, round) => value / under[round]);
+  return [Math.min(...ratios), Math.max(...ratios)];
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
