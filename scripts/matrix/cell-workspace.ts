@@ -13,7 +13,7 @@ const exec = promisify(execFile);
 function tools(repoRoot: string): Record<string, string> {
   const installed = (name: string) =>
     (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  return Object.fromEntries(['vitest', 'vite', 'typescript', '@types/node'].map((name) => [name, installed(name)]));
+  return Object.fromEntries(['vitest', 'vite', 'typescript', '@types/node', 'supertest'].map((name) => [name, installed(name)]));
 }
 
 /** The compiled file each native addon loads, for the build cache. */

@@ -24,6 +24,16 @@ export interface MatrixCell {
   secondTypeorm: string;
 }
 
+/**
+ * The optional peers at the cell's Nest major (and @nestjs/testing, which the
+ * e2e suites build their apps with): the Fastify adapter, microservices and
+ * WebSocket gateways are run on every Nest line, not only the repo's own.
+ */
+const nestExtras = (major: number) =>
+  Object.fromEntries(
+    ['@nestjs/platform-fastify', '@nestjs/microservices', '@nestjs/websockets', '@nestjs/testing'].map((name) => [name, `^${major}.0.0`]),
+  );
+
 const NEST_12 = {
   '@nestjs/common': '^12.0.0',
   '@nestjs/core': '^12.0.0',
@@ -31,6 +41,7 @@ const NEST_12 = {
   '@nestjs/typeorm': '^12.0.0',
   typeorm: '^1.1.1',
   'better-sqlite3': '^12.0.0',
+  ...nestExtras(12),
 };
 
 const COMMON = { pg: '^8.11.0', 'reflect-metadata': '^0.2.0', rxjs: '^7.8.0' };
@@ -59,6 +70,7 @@ export const MATRIX_CELLS: MatrixCell[] = [
       '@nestjs/common': '^11.0.0',
       '@nestjs/core': '^11.0.0',
       '@nestjs/platform-express': '^11.0.0',
+      ...nestExtras(11),
       '@nestjs/typeorm': '^11.0.3',
       typeorm: '^1.1.1',
       'better-sqlite3': '^12.0.0',
@@ -75,6 +87,7 @@ export const MATRIX_CELLS: MatrixCell[] = [
       '@nestjs/common': '^11.0.0',
       '@nestjs/core': '^11.0.0',
       '@nestjs/platform-express': '^11.0.0',
+      ...nestExtras(11),
       '@nestjs/typeorm': '^11.0.0',
       typeorm: '~0.3.20',
       sqlite3: '^5.1.7',
@@ -91,6 +104,7 @@ export const MATRIX_CELLS: MatrixCell[] = [
       '@nestjs/common': '^10.0.0',
       '@nestjs/core': '^10.0.0',
       '@nestjs/platform-express': '^10.0.0',
+      ...nestExtras(10),
       '@nestjs/typeorm': '^10.0.0',
       typeorm: '~0.3.20',
       'better-sqlite3': '^12.0.0',
@@ -109,6 +123,9 @@ export const CELL_SUITES = {
   'ORM late-context attacks': 'test/security/orm-late-context-attacks.spec.ts',
   'ORM table-name attacks': 'test/security/orm-table-name-attacks.spec.ts',
   'fail-closed': 'test/row-level/fail-closed.spec.ts',
+  'HTTP isolation (Express, Fastify)': 'test/http/isolation.e2e.spec.ts',
+  microservice: 'test/http/microservice.e2e.spec.ts',
+  WebSocket: 'test/http/websocket.e2e.spec.ts',
 } as const;
 
 /** Files those suites import, copied beside them so that they resolve the cell's node_modules. */
@@ -117,6 +134,7 @@ export const CELL_SUPPORT_FILES = [
   'test/consumer/app',
   'test/demo/support/repo-root.ts',
   'test/security/support',
+  'test/http/support',
   'test/support',
   'test/setup/global-setup.ts',
   // The repo's shared support (embedded PostgreSQL, Citus helpers) that test/support imports.

@@ -1,8 +1,16 @@
 import { InjectRepository } from '@nestjs/typeorm';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Repository } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CurrentTenant, getCurrentTenant, HeaderTenantResolver, JwtTenantResolver, runWithTenant, TenantOptional } from 'nestjs-tenancy';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  CurrentTenant,
+  getCurrentTenant,
+  HeaderTenantResolver,
+  JwtTenantResolver,
+  runWithTenant,
+  TenantAccessService,
+  TenantOptional,
+} from 'nestjs-tenancy';
 import { Product } from '../support/catalog.entities.js';
 import { clearWholeTable } from './support/catalog.controllers.js';
 import { createHttpApp, TARGETS, type HttpTestApp } from './support/http-app.js';
@@ -91,5 +99,73 @@ describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from th
 
   it('@TenantOptional gateway handlers run without a tenant', async () => {
     expect(await connect({ headers: {} }).send('ping')).toEqual({ tenant: null });
+  });
+
+  // Nest 10 and 11 apply no global interceptor to gateways: the module puts it on the gateway class too
+  // (the matrix runs this file on both). Nest 12 runs both; the tenant is still decided once per message.
+  it('the tenant of a gateway message is decided once, with the interceptor both global and on the class', async () => {
+    const decide = vi.spyOn(t.app.get(TenantAccessService), 'decide');
+    try {
+      const client = connect({ headers: { 'x-tenant-id': 'a' } });
+      expect(await client.send('products')).toMatchObject({ tenant: 'a' });
+      expect(await client.send('products')).toMatchObject({ tenant: 'a' });
+      expect(decide).toHaveBeenCalledTimes(2);
+    } finally {
+      decide.mockRestore();
+    }
+  });
+});
+
+// The attack on Nest 10 and 11 before the module put its interceptor on gateway classes: with no global
+// interceptor there, the handler ran with no tenant, and under onMissingTenant: 'unfiltered' read every tenant.
+describe.each(TARGETS)("a gateway under onMissingTenant: 'unfiltered' on $name", (target) => {
+  let t: HttpTestApp;
+  const adapter = new MemoryWsAdapter();
+  const connect = (handshake: MemoryWsClient['handshake']) => adapter.servers[0].connect(new MemoryWsClient(handshake));
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      providers: [CatalogGateway],
+      tenancy: { onMissingTenant: 'unfiltered' },
+      configure: (app) => app.useWebSocketAdapter(adapter),
+    });
+    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
+  });
+  afterAll(() => t?.close());
+
+  it("a message with the handshake's tenant reads that tenant's rows only", async () => {
+    expect(await connect({ headers: { 'x-tenant-id': 'a' } }).send('products')).toEqual({
+      tenant: 'a',
+      contextTenant: 'a',
+      products: [{ name: 'A1', tenantId: 'a' }],
+    });
+  });
+
+  it('a message with no tenant is refused before the handler (TENANT_REQUIRED), never served every row', async () => {
+    const client = connect({ headers: {} });
+    expect(await client.send('products')).toBeUndefined();
+    expect(client.emitted).toEqual([{ event: 'exception', data: expect.objectContaining({ statusCode: 400, code: 'TENANT_REQUIRED' }) }]);
+  });
+});
+
+describe.each(TARGETS)('a gateway under globalGuard: false on $name', (target) => {
+  let t: HttpTestApp;
+  const adapter = new MemoryWsAdapter();
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      providers: [CatalogGateway],
+      tenancy: { globalGuard: false },
+      configure: (app) => app.useWebSocketAdapter(adapter),
+    });
+    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
+  });
+  afterAll(() => t?.close());
+
+  it('gets no tenant interceptor from the module: its reads fail closed (TENANT_REQUIRED), never all rows', async () => {
+    const client = adapter.servers[0].connect(new MemoryWsClient({ headers: { 'x-tenant-id': 'a' } }));
+    expect(await client.send('products')).toBeUndefined();
+    expect(client.emitted).toHaveLength(1);
+    expect(JSON.stringify(client.emitted[0].data)).not.toContain('B1');
   });
 });

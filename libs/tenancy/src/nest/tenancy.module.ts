@@ -6,6 +6,7 @@ import { tenancyOptionsProvider } from './tenancy-options.provider.js';
 import { declareCitusKeys } from '../citus/citus-keys.installer.js';
 import { SchemaTenancyService } from './schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
+import { TenantGatewayBinder } from './tenant-gateway.binder.js';
 import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenancy-http.providers.js';
 
 /**
@@ -13,7 +14,14 @@ import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenan
  * Global: TenantContext and the options are injectable everywhere.
  */
 @Module({
-  providers: [tenancyOptionsProvider, TenantContext, TenancyDataSourceBinder, SchemaTenancyService, ...TENANCY_HTTP_PROVIDERS],
+  providers: [
+    tenancyOptionsProvider,
+    TenantContext,
+    TenancyDataSourceBinder,
+    TenantGatewayBinder,
+    SchemaTenancyService,
+    ...TENANCY_HTTP_PROVIDERS,
+  ],
   exports: [TENANCY_OPTIONS, TenantContext, TenancyDataSourceBinder, SchemaTenancyService, ...TENANCY_HTTP_EXPORTS],
 })
 export class TenancyModule extends ConfigurableTenancyModule {

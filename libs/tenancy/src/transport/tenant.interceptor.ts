@@ -32,7 +32,18 @@ export class TenantInterceptor implements NestInterceptor {
     this.routeModes = new RouteModes(reflector);
   }
 
+  /**
+   * Gateway messages this interceptor has taken: on Nest 12 it runs twice for
+   * a gateway, as the global interceptor and as the one TenantGatewayBinder
+   * puts on the class for Nest 10 and 11; Nest hands both the same context.
+   */
+  private readonly gatewayMessages = new WeakSet<ExecutionContext>();
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() === 'ws') {
+      if (this.gatewayMessages.has(context)) return next.handle();
+      this.gatewayMessages.add(context);
+    }
     // getArgByIndex(0) is switchToHttp().getRequest(), without the closures switchToHttp() builds per call.
     const http = context.getType() === 'http' ? context.getArgByIndex<object>(0) : undefined;
     if (http && wasAdmitted(http)) {
