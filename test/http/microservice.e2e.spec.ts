@@ -1,11 +1,11 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { Controller, type INestMicroservice } from '@nestjs/common';
+import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { firstValueFrom } from 'rxjs';
 import type { Repository } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CurrentTenant,
   getCurrentTenant,
@@ -13,6 +13,7 @@ import {
   JwtTenantResolver,
   PayloadTenantResolver,
   TenancyModule,
+  TenantAccessService,
   TenantOptional,
 } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
@@ -139,6 +140,17 @@ describe.each(DIALECTS)('TenantInterceptor on a TCP microservice on $name', (dia
     expect(await send('ping', {})).toEqual({ tenant: null });
   });
 
+  // Global here, and also on the handler (put there for hybrid apps, which get no global enhancers).
+  it('the tenant of a message is decided once, with the interceptor both global and on the handler', async () => {
+    const decide = vi.spyOn(app.get(TenantAccessService), 'decide');
+    try {
+      expect((await send('products.list', { tenantId: 'a' })).tenant).toBe('a');
+      expect(decide).toHaveBeenCalledTimes(1);
+    } finally {
+      decide.mockRestore();
+    }
+  });
+
   it('concurrent messages for different tenants never mix', async () => {
     const tenants = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 'a' : 'b'));
     const results = await Promise.all(
@@ -150,3 +162,68 @@ describe.each(DIALECTS)('TenantInterceptor on a TCP microservice on $name', (dia
     });
   });
 });
+
+/**
+ * A hybrid app (HTTP plus `connectMicroservice`, without `inheritAppConfig`): Nest gives its message
+ * handlers none of the app's global enhancers (APP_INTERCEPTOR included), on every Nest line. Before the
+ * module put its interceptor on message handlers, they ran with no tenant, and under
+ * onMissingTenant: 'unfiltered' a message read every tenant's rows.
+ */
+const HYBRIDS = DIALECTS.flatMap((dialect) => [false, true].map((inheritAppConfig) => ({ dialect, inheritAppConfig })));
+
+describe.each(HYBRIDS)(
+  "a hybrid app's message handlers (connectMicroservice, inheritAppConfig: $inheritAppConfig) on $dialect.name",
+  ({ dialect, inheritAppConfig }) => {
+    let db: TestDataSource;
+    let app: INestApplication;
+    let client: ClientProxy;
+
+    beforeAll(async () => {
+      db = await dialect.open(CATALOG_ENTITIES);
+      await seedProducts(db.dataSource, { a: ['A1'], b: ['B1'] });
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
+          TypeOrmModule.forFeature(CATALOG_ENTITIES),
+          TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: 'unfiltered' }),
+        ],
+        controllers: [ProductMessages],
+      }).compile();
+      const port = await freePort();
+      app = moduleRef.createNestApplication({ logger: false });
+      app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }, { inheritAppConfig });
+      await app.startAllMicroservices();
+      await app.init();
+      client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+      await client.connect();
+    });
+    afterAll(async () => {
+      await client?.close();
+      await app?.close();
+      if (db?.database) await dropTestDatabase(db.database);
+    });
+
+    const send = (pattern: string, data: unknown) => firstValueFrom(client.send<Record<string, unknown>>(pattern, data));
+
+    it("the message's tenant scopes the handler", async () => {
+      expect(await send('products.list', { tenantId: 'b' })).toEqual({
+        tenant: 'b',
+        contextTenant: 'b',
+        products: [{ name: 'B1', tenantId: 'b' }],
+      });
+    });
+
+    it("a message with no tenant is refused before the handler, never served every tenant's rows", async () => {
+      // Without inheritAppConfig the app's exception filter is not there either: Nest's generic error body.
+      await expect(send('products.list', {})).rejects.toEqual(
+        inheritAppConfig
+          ? expect.objectContaining({ statusCode: 400, code: 'TENANT_REQUIRED' })
+          : { status: 'error', message: 'Internal server error' },
+      );
+    });
+
+    it('@TenantOptional message handlers still run without a tenant', async () => {
+      expect(await send('ping', {})).toEqual({ tenant: null });
+    });
+  },
+);

@@ -6,7 +6,7 @@ import { tenancyOptionsProvider } from './tenancy-options.provider.js';
 import { declareCitusKeys } from '../citus/citus-keys.installer.js';
 import { SchemaTenancyService } from './schema-tenancy.service.js';
 import { TenancyDataSourceBinder } from './tenancy-data-source.binder.js';
-import { TenantGatewayBinder } from './tenant-gateway.binder.js';
+import { TenantInterceptorBinder } from './tenant-interceptor.binder.js';
 import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenancy-http.providers.js';
 
 /**
@@ -18,7 +18,7 @@ import { TENANCY_HTTP_EXPORTS, TENANCY_HTTP_PROVIDERS } from '../transport/tenan
     tenancyOptionsProvider,
     TenantContext,
     TenancyDataSourceBinder,
-    TenantGatewayBinder,
+    TenantInterceptorBinder,
     SchemaTenancyService,
     ...TENANCY_HTTP_PROVIDERS,
   ],

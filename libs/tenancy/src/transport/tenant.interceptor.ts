@@ -33,16 +33,17 @@ export class TenantInterceptor implements NestInterceptor {
   }
 
   /**
-   * Gateway messages this interceptor has taken: on Nest 12 it runs twice for
-   * a gateway, as the global interceptor and as the one TenantGatewayBinder
-   * puts on the class for Nest 10 and 11; Nest hands both the same context.
+   * Messages this interceptor has taken: where Nest applies the global
+   * interceptor to a gateway or a message handler, it also runs as the one
+   * TenantInterceptorBinder puts there for the apps where Nest does not; Nest
+   * hands both the same context.
    */
-  private readonly gatewayMessages = new WeakSet<ExecutionContext>();
+  private readonly messages = new WeakSet<ExecutionContext>();
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() === 'ws') {
-      if (this.gatewayMessages.has(context)) return next.handle();
-      this.gatewayMessages.add(context);
+    if (context.getType() !== 'http') {
+      if (this.messages.has(context)) return next.handle();
+      this.messages.add(context);
     }
     // getArgByIndex(0) is switchToHttp().getRequest(), without the closures switchToHttp() builds per call.
     const http = context.getType() === 'http' ? context.getArgByIndex<object>(0) : undefined;

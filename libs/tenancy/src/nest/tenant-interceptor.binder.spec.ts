@@ -3,9 +3,10 @@ import type { DiscoveryService } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { TenantInterceptor } from '../transport/tenant.interceptor.js';
 import type { ResolvedTenancyOptions } from './tenancy-options.interface.js';
-import { TenantGatewayBinder } from './tenant-gateway.binder.js';
+import { TenantInterceptorBinder } from './tenant-interceptor.binder.js';
 
 const GATEWAY = 'websockets:is_gateway';
+const PATTERN = 'microservices:pattern';
 const INTERCEPTORS = '__interceptors__';
 
 /** A TenantInterceptor without its dependencies: the binder only places it, never calls it. */
@@ -18,14 +19,17 @@ const gateway = (interceptors?: unknown[]) => {
   return type;
 };
 
-function bind(types: unknown[], globalGuard = true, own = interceptor()) {
-  const discovery = { getProviders: () => types.map((metatype) => ({ metatype })) } as unknown as DiscoveryService;
-  return { binder: new TenantGatewayBinder(discovery, { globalGuard } as ResolvedTenancyOptions, own), own };
+function bind(types: unknown[], globalGuard = true, own = interceptor(), controllers: unknown[] = []) {
+  const discovery = {
+    getProviders: () => types.map((metatype) => ({ metatype })),
+    getControllers: () => controllers.map((metatype) => ({ metatype })),
+  } as unknown as DiscoveryService;
+  return { binder: new TenantInterceptorBinder(discovery, { globalGuard } as ResolvedTenancyOptions, own), own };
 }
 
 const interceptorsOf = (type: object) => Reflect.getOwnMetadata(INTERCEPTORS, type) as unknown[] | undefined;
 
-describe('TenantGatewayBinder (Nest 10 and 11 apply no global interceptor to gateways)', () => {
+describe('TenantInterceptorBinder, gateways (Nest 10 and 11 apply no global interceptor to gateways)', () => {
   it("puts the module's interceptor instance on every gateway class, ahead of the gateway's own", () => {
     const userInterceptor = { intercept: () => undefined };
     const [bare, withOwn] = [gateway(), gateway([userInterceptor])];
@@ -72,5 +76,48 @@ describe('TenantGatewayBinder (Nest 10 and 11 apply no global interceptor to gat
     Reflect.defineMetadata(INTERCEPTORS, later, type);
     binder.onModuleDestroy();
     expect(interceptorsOf(type)).toBe(later);
+  });
+});
+
+describe('TenantInterceptorBinder, message handlers (a hybrid app gives them none of its global enhancers)', () => {
+  const handlers = () => {
+    class Base {
+      inherited() {}
+    }
+    Reflect.defineMetadata(PATTERN, ['base.inherited'], Base.prototype.inherited);
+    class Messages extends Base {
+      list() {}
+      event() {}
+      route() {}
+    }
+    Reflect.defineMetadata(PATTERN, ['products.list'], Messages.prototype.list);
+    Reflect.defineMetadata(PATTERN, ['products.changed'], Messages.prototype.event);
+    return { Base, Messages };
+  };
+
+  it('puts the interceptor on every message and event handler, inherited ones included, and on no HTTP route', () => {
+    const { Base, Messages } = handlers();
+    const { own } = bind([], true, interceptor(), [Messages]);
+    expect(interceptorsOf(Messages.prototype.list)).toEqual([own]);
+    expect(interceptorsOf(Messages.prototype.event)).toEqual([own]);
+    expect(interceptorsOf(Base.prototype.inherited)).toEqual([own]);
+    expect(interceptorsOf(Messages.prototype.route)).toBeUndefined();
+    expect(interceptorsOf(Messages)).toBeUndefined();
+  });
+
+  it('adds nothing to the handlers of a class that applies a TenantInterceptor itself', () => {
+    const { Messages } = handlers();
+    Reflect.defineMetadata(INTERCEPTORS, [TenantInterceptor], Messages);
+    bind([], true, interceptor(), [Messages]);
+    expect(interceptorsOf(Messages.prototype.list)).toBeUndefined();
+  });
+
+  it('globalGuard: false adds nothing; closing the app takes it off again', () => {
+    const { Messages } = handlers();
+    bind([], false, interceptor(), [Messages]);
+    expect(interceptorsOf(Messages.prototype.list)).toBeUndefined();
+    const { binder } = bind([], true, interceptor(), [Messages]);
+    binder.onModuleDestroy();
+    expect(interceptorsOf(Messages.prototype.list)).toBeUndefined();
   });
 });
