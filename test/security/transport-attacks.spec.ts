@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import type { INestMicroservice } from '@nestjs/common';
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -101,6 +101,59 @@ describe.each(microserviceTargets)('Observable message handlers keep the tenant 
 
   it('[regression] one header name in any case still names the tenant', async () => {
     expect(await all('lazy.defer', { headers: { 'X-Tenant-Id': 'a' } })).toEqual([OWN]);
+  });
+});
+
+/**
+ * A hybrid app (HTTP plus `connectMicroservice()`, without `inheritAppConfig`): Nest gives its message
+ * handlers none of the app's global enhancers, so the module puts its interceptor on each handler. Without
+ * it a message of tenant a runs with no tenant: refused with the default onMissingTenant, every tenant's
+ * rows with 'unfiltered'.
+ */
+describe.each(microserviceTargets)("a hybrid app's message handlers keep the tenant (connectMicroservice, $name)", ({ dialect, mode }) => {
+  const tag = '[message-handler-interceptor]';
+  let db: TestDataSource;
+  let app: INestApplication;
+  let client: ClientProxy;
+
+  beforeAll(async () => {
+    db = await dialect.open(CATALOG_ENTITIES);
+    await seedProducts(db.dataSource, SEED);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
+        TypeOrmModule.forFeature(CATALOG_ENTITIES),
+        TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: mode }),
+      ],
+      controllers: [StreamMessages],
+    }).compile();
+    const port = await freePort();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await app.startAllMicroservices();
+    await app.init();
+    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+    if (db?.database) await dropTestDatabase(db.database);
+  });
+
+  const all = (pattern: string, data: unknown) => lastValueFrom(client.send<Seen>(pattern, data).pipe(toArray()));
+
+  it(`${tag} a message naming tenant a in its payload reads tenant a's rows only`, async () => {
+    expect(await all('lazy.defer', { tenantId: 'a' })).toEqual([OWN]);
+  });
+
+  it(`${tag} a message naming tenant a in its headers, whose handler queries after a timer, reads tenant a's rows only`, async () => {
+    expect(await all('lazy.timer', { headers: { 'x-tenant-id': 'a' } })).toEqual([OWN]);
+  });
+
+  // With the default onMissingTenant the handler's own query refuses too, so only 'unfiltered' tells the interceptor's refusal apart.
+  it(`${mode === 'unfiltered' ? tag : '[regression]'} a message naming no tenant is refused, never answered with every tenant's rows`, async () => {
+    await expect(all('lazy.defer', {})).rejects.toBeDefined();
   });
 });
 
