@@ -1,8 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
-import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { ClientProxyFactory, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { InjectRepository } from '@nestjs/typeorm';
 import { firstValueFrom } from 'rxjs';
 import type { Repository } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,13 +10,13 @@ import {
   HeaderTenantResolver,
   JwtTenantResolver,
   PayloadTenantResolver,
-  TenancyModule,
   TenantAccessService,
   TenantOptional,
 } from 'nestjs-tenancy';
 import { CATALOG_ENTITIES, Product } from '../support/catalog.entities.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
 import { dropTestDatabase } from '../support/postgres.js';
+import { startMessageApp, type MessageApp } from './support/message-app.js';
 import { seedProducts } from './support/seed.js';
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './support/tokens.js';
 
@@ -45,51 +43,27 @@ class ProductMessages {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe.each(DIALECTS)('TenantInterceptor on a TCP microservice on $name', (dialect) => {
   let db: TestDataSource;
-  let app: INestMicroservice;
-  let client: ClientProxy;
+  let t: MessageApp;
 
   beforeAll(async () => {
     db = await dialect.open(CATALOG_ENTITIES);
     await seedProducts(db.dataSource, { a: ['A1'], b: ['B1'] });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
-        TypeOrmModule.forFeature(CATALOG_ENTITIES),
-        TenancyModule.forRoot({
-          resolvers: [
-            new PayloadTenantResolver(),
-            new HeaderTenantResolver(),
-            new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE }),
-          ],
-        }),
+    t = await startMessageApp(db, [ProductMessages], {
+      resolvers: [
+        new PayloadTenantResolver(),
+        new HeaderTenantResolver(),
+        new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE }),
       ],
-      controllers: [ProductMessages],
-    }).compile();
-    const port = await freePort();
-    app = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    app.useLogger(false);
-    await app.listen();
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    });
   });
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
+    await t?.close();
     if (db?.database) await dropTestDatabase(db.database);
   });
 
-  const send = <T = Record<string, unknown>>(pattern: string, data: unknown) => firstValueFrom(client.send<T>(pattern, data));
+  const send = <T = Record<string, unknown>>(pattern: string, data: unknown) => firstValueFrom(t.client.send<T>(pattern, data));
 
   it('the tenant from the message payload scopes the handler', async () => {
     expect(await send('products.list', { tenantId: 'b' })).toEqual({
@@ -142,7 +116,7 @@ describe.each(DIALECTS)('TenantInterceptor on a TCP microservice on $name', (dia
 
   // Global here, and also on the handler (put there for hybrid apps, which get no global enhancers).
   it('the tenant of a message is decided once, with the interceptor both global and on the handler', async () => {
-    const decide = vi.spyOn(app.get(TenantAccessService), 'decide');
+    const decide = vi.spyOn(t.app.get(TenantAccessService), 'decide');
     try {
       expect((await send('products.list', { tenantId: 'a' })).tenant).toBe('a');
       expect(decide).toHaveBeenCalledTimes(1);
@@ -175,42 +149,24 @@ describe.each(HYBRIDS)(
   "a hybrid app's message handlers (connectMicroservice, inheritAppConfig: $inheritAppConfig) on $dialect.name",
   ({ dialect, inheritAppConfig }) => {
     let db: TestDataSource;
-    let app: INestApplication;
-    let client: ClientProxy;
+    let t: MessageApp;
 
     beforeAll(async () => {
       db = await dialect.open(CATALOG_ENTITIES);
       await seedProducts(db.dataSource, { a: ['A1'], b: ['B1'] });
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
-          TypeOrmModule.forFeature(CATALOG_ENTITIES),
-          TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: 'unfiltered' }),
-        ],
-        controllers: [ProductMessages],
-      }).compile();
-      const port = await freePort();
-      app = moduleRef.createNestApplication({ logger: false });
-      app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }, { inheritAppConfig });
-      await app.startAllMicroservices();
-      await app.init();
-      client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-      await client.connect();
+      const resolvers = [new PayloadTenantResolver(), new HeaderTenantResolver()];
+      t = await startMessageApp(db, [ProductMessages], { resolvers, onMissingTenant: 'unfiltered' }, { inheritAppConfig });
     });
     afterAll(async () => {
-      await client?.close();
-      await app?.close();
+      await t?.close();
       if (db?.database) await dropTestDatabase(db.database);
     });
 
-    const send = (pattern: string, data: unknown) => firstValueFrom(client.send<Record<string, unknown>>(pattern, data));
+    const send = (pattern: string, data: unknown) => firstValueFrom(t.client.send<Record<string, unknown>>(pattern, data));
 
-    it("the message's tenant scopes the handler", async () => {
-      expect(await send('products.list', { tenantId: 'b' })).toEqual({
-        tenant: 'b',
-        contextTenant: 'b',
-        products: [{ name: 'B1', tenantId: 'b' }],
-      });
+    it("the tenant in the message's headers scopes the handler", async () => {
+      const res = await send('products.list', { headers: { 'x-tenant-id': 'a' } });
+      expect([res.tenant, res.contextTenant, res.products]).toEqual(['a', 'a', [{ name: 'A1', tenantId: 'a' }]]);
     });
 
     it("a message with no tenant is refused before the handler, never served every tenant's rows", async () => {

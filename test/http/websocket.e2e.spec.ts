@@ -10,6 +10,7 @@ import {
   runWithTenant,
   TenantAccessService,
   TenantOptional,
+  type TenancyModuleOptions,
 } from 'nestjs-tenancy';
 import { Product } from '../support/catalog.entities.js';
 import { clearWholeTable } from './support/catalog.controllers.js';
@@ -41,22 +42,25 @@ class CatalogGateway {
   }
 }
 
-describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from the handshake) on $name', (target) => {
+/**
+ * An app with CatalogGateway on the in-memory adapter, tenants a and b seeded, for the describe block
+ * that calls it: `app()` is the running app, `connect` opens a client with that handshake.
+ */
+function gatewayApp(target: (typeof TARGETS)[number], tenancy: TenancyModuleOptions) {
   let t: HttpTestApp;
   const adapter = new MemoryWsAdapter();
-  const connect = (handshake: MemoryWsClient['handshake']) => adapter.servers[0].connect(new MemoryWsClient(handshake));
-
   beforeAll(async () => {
-    t = await createHttpApp(target, {
-      providers: [CatalogGateway],
-      tenancy: {
-        resolvers: [new HeaderTenantResolver(), new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE })],
-      },
-      configure: (app) => app.useWebSocketAdapter(adapter),
-    });
+    t = await createHttpApp(target, { providers: [CatalogGateway], tenancy, configure: (app) => app.useWebSocketAdapter(adapter) });
     await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
   });
   afterAll(() => t?.close());
+  return { app: () => t, connect: (handshake: MemoryWsClient['handshake']) => adapter.servers[0].connect(new MemoryWsClient(handshake)) };
+}
+
+describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from the handshake) on $name', (target) => {
+  const { app, connect } = gatewayApp(target, {
+    resolvers: [new HeaderTenantResolver(), new JwtTenantResolver({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE })],
+  });
 
   it("the handshake's x-tenant-id header scopes every message", async () => {
     const client = connect({ headers: { 'x-tenant-id': 'b' } });
@@ -94,7 +98,7 @@ describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from th
         data: { statusCode: 500, error: 'Internal Server Error', code: 'TENANT_UNSUPPORTED_QUERY', message: expect.any(String) },
       },
     ]);
-    expect(await runWithTenant('a', () => t.dataSource.getRepository(Product).count())).toBe(1);
+    expect(await runWithTenant('a', () => app().dataSource.getRepository(Product).count())).toBe(1);
   });
 
   it('@TenantOptional gateway handlers run without a tenant', async () => {
@@ -104,7 +108,7 @@ describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from th
   // Nest 10 and 11 apply no global interceptor to gateways: the module puts it on the gateway class too
   // (the matrix runs this file on both). Nest 12 runs both; the tenant is still decided once per message.
   it('the tenant of a gateway message is decided once, with the interceptor both global and on the class', async () => {
-    const decide = vi.spyOn(t.app.get(TenantAccessService), 'decide');
+    const decide = vi.spyOn(app().app.get(TenantAccessService), 'decide');
     try {
       const client = connect({ headers: { 'x-tenant-id': 'a' } });
       expect(await client.send('products')).toMatchObject({ tenant: 'a' });
@@ -119,19 +123,7 @@ describe.each(TARGETS)('TenantInterceptor on a WebSocket gateway (tenant from th
 // The attack on Nest 10 and 11 before the module put its interceptor on gateway classes: with no global
 // interceptor there, the handler ran with no tenant, and under onMissingTenant: 'unfiltered' read every tenant.
 describe.each(TARGETS)("a gateway under onMissingTenant: 'unfiltered' on $name", (target) => {
-  let t: HttpTestApp;
-  const adapter = new MemoryWsAdapter();
-  const connect = (handshake: MemoryWsClient['handshake']) => adapter.servers[0].connect(new MemoryWsClient(handshake));
-
-  beforeAll(async () => {
-    t = await createHttpApp(target, {
-      providers: [CatalogGateway],
-      tenancy: { onMissingTenant: 'unfiltered' },
-      configure: (app) => app.useWebSocketAdapter(adapter),
-    });
-    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
-  });
-  afterAll(() => t?.close());
+  const { connect } = gatewayApp(target, { onMissingTenant: 'unfiltered' });
 
   it("a message with the handshake's tenant reads that tenant's rows only", async () => {
     expect(await connect({ headers: { 'x-tenant-id': 'a' } }).send('products')).toEqual({
@@ -149,21 +141,10 @@ describe.each(TARGETS)("a gateway under onMissingTenant: 'unfiltered' on $name",
 });
 
 describe.each(TARGETS)('a gateway under globalGuard: false on $name', (target) => {
-  let t: HttpTestApp;
-  const adapter = new MemoryWsAdapter();
-
-  beforeAll(async () => {
-    t = await createHttpApp(target, {
-      providers: [CatalogGateway],
-      tenancy: { globalGuard: false },
-      configure: (app) => app.useWebSocketAdapter(adapter),
-    });
-    await seedProducts(t.dataSource, { a: ['A1'], b: ['B1'] });
-  });
-  afterAll(() => t?.close());
+  const { connect } = gatewayApp(target, { globalGuard: false });
 
   it('gets no tenant interceptor from the module: its reads fail closed (TENANT_REQUIRED), never all rows', async () => {
-    const client = adapter.servers[0].connect(new MemoryWsClient({ headers: { 'x-tenant-id': 'a' } }));
+    const client = connect({ headers: { 'x-tenant-id': 'a' } });
     expect(await client.send('products')).toBeUndefined();
     expect(client.emitted).toHaveLength(1);
     expect(JSON.stringify(client.emitted[0].data)).not.toContain('B1');

@@ -1,16 +1,12 @@
-import { createServer, type AddressInfo } from 'node:net';
-import type { INestApplication, INestMicroservice } from '@nestjs/common';
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { lastValueFrom, toArray } from 'rxjs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeaderTenantResolver, PayloadTenantResolver, TenancyModule, TenantInterceptor, type OnMissingTenant } from 'nestjs-tenancy';
+import { HeaderTenantResolver, PayloadTenantResolver, TenantInterceptor, type OnMissingTenant } from 'nestjs-tenancy';
 import { createHttpApp, TARGETS, type HttpTestApp } from '../http/support/http-app.js';
 import { MemoryWsAdapter, MemoryWsClient } from '../http/support/memory-ws.adapter.js';
+import { startMessageApp, type MessageApp } from '../http/support/message-app.js';
 import { seedProducts } from '../http/support/seed.js';
 import { CATALOG_ENTITIES } from '../support/catalog.entities.js';
 import { DIALECTS, type TestDataSource } from '../support/dialects.js';
@@ -31,48 +27,25 @@ const PROTECTION = 'observable-context';
 const SEED = { a: ['A1', 'A2'], b: ['B1', 'B2'] };
 const OWN: Seen = { tenant: 'a', names: SEED.a };
 const MODES: OnMissingTenant[] = ['throw', 'unfiltered'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const RESOLVERS = () => [new PayloadTenantResolver(), new HeaderTenantResolver()];
 
 const microserviceTargets = DIALECTS.flatMap((dialect) => MODES.map((mode) => ({ dialect, mode, name: `${dialect.name}, ${mode}` })));
 
 describe.each(microserviceTargets)('Observable message handlers keep the tenant (TCP microservice, $name)', ({ dialect, mode }) => {
   let db: TestDataSource;
-  let app: INestMicroservice;
-  let client: ClientProxy;
+  let t: MessageApp;
 
   beforeAll(async () => {
     db = await dialect.open(CATALOG_ENTITIES);
     await seedProducts(db.dataSource, SEED);
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
-        TypeOrmModule.forFeature(CATALOG_ENTITIES),
-        TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: mode }),
-      ],
-      controllers: [StreamMessages],
-    }).compile();
-    const port = await freePort();
-    app = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    app.useLogger(false);
-    await app.listen();
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    t = await startMessageApp(db, [StreamMessages], { resolvers: RESOLVERS(), onMissingTenant: mode });
   });
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
+    await t?.close();
     if (db?.database) await dropTestDatabase(db.database);
   });
 
-  const all = (pattern: string, data: unknown) => lastValueFrom(client.send<Seen>(pattern, data).pipe(toArray()));
+  const all = (pattern: string, data: unknown) => lastValueFrom(t.client.send<Seen>(pattern, data).pipe(toArray()));
 
   it(`[${PROTECTION}] a message for tenant a whose handler queries after a timer`, async () => {
     expect(await all('lazy.timer', { tenantId: 'a' })).toEqual([OWN]);
@@ -113,35 +86,19 @@ describe.each(microserviceTargets)('Observable message handlers keep the tenant 
 describe.each(microserviceTargets)("a hybrid app's message handlers keep the tenant (connectMicroservice, $name)", ({ dialect, mode }) => {
   const tag = '[message-handler-interceptor]';
   let db: TestDataSource;
-  let app: INestApplication;
-  let client: ClientProxy;
+  let t: MessageApp;
 
   beforeAll(async () => {
     db = await dialect.open(CATALOG_ENTITIES);
     await seedProducts(db.dataSource, SEED);
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => db.dataSource.options, dataSourceFactory: async () => db.dataSource }),
-        TypeOrmModule.forFeature(CATALOG_ENTITIES),
-        TenancyModule.forRoot({ resolvers: [new PayloadTenantResolver(), new HeaderTenantResolver()], onMissingTenant: mode }),
-      ],
-      controllers: [StreamMessages],
-    }).compile();
-    const port = await freePort();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await app.startAllMicroservices();
-    await app.init();
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    t = await startMessageApp(db, [StreamMessages], { resolvers: RESOLVERS(), onMissingTenant: mode }, { inheritAppConfig: false });
   });
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
+    await t?.close();
     if (db?.database) await dropTestDatabase(db.database);
   });
 
-  const all = (pattern: string, data: unknown) => lastValueFrom(client.send<Seen>(pattern, data).pipe(toArray()));
+  const all = (pattern: string, data: unknown) => lastValueFrom(t.client.send<Seen>(pattern, data).pipe(toArray()));
 
   it(`${tag} a message naming tenant a in its payload reads tenant a's rows only`, async () => {
     expect(await all('lazy.defer', { tenantId: 'a' })).toEqual([OWN]);
