@@ -1,9 +1,16 @@
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
-import { lastValueFrom, toArray } from 'rxjs';
+import type { ExecutionContext } from '@nestjs/common';
+import { lastValueFrom, of, toArray } from 'rxjs';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeaderTenantResolver, PayloadTenantResolver, TenantInterceptor, type OnMissingTenant } from 'nestjs-tenancy';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  HeaderTenantResolver,
+  PayloadTenantResolver,
+  SubdomainTenantResolver,
+  TenantInterceptor,
+  type OnMissingTenant,
+} from 'nestjs-tenancy';
 import { createHttpApp, TARGETS, type HttpTestApp } from '../http/support/http-app.js';
 import { MemoryWsAdapter, MemoryWsClient } from '../http/support/memory-ws.adapter.js';
 import { startMessageApp, type MessageApp } from '../http/support/message-app.js';
@@ -221,5 +228,51 @@ describe.each(httpTargets)('Observable and streamed HTTP responses keep the tena
         response.on('end', () => done(null, text));
       });
     expect(lines(res.body as string)).toEqual([OWN, OWN]);
+  });
+});
+
+/**
+ * A handler of a transport the interceptor does not know (GraphQL's 'graphql' context, or any other):
+ * its first argument is no request. A GraphQL field resolver's is its parent object, data that may carry
+ * `headers` or a `hostname` (a Website row, say), so reading it as a request would let stored data name
+ * the tenant. The interceptor refuses such a handler instead of reading a tenant from it.
+ */
+describe.each(TARGETS)('a handler of an unknown transport ($name)', (target) => {
+  const tag = '[unknown-context-refused]';
+  let t: HttpTestApp;
+
+  beforeAll(async () => {
+    t = await createHttpApp(target, {
+      tenancy: { resolvers: [new HeaderTenantResolver(), new SubdomainTenantResolver({ baseDomain: 'app.example.com' })] },
+    });
+    await seedProducts(t.dataSource, SEED);
+  });
+  afterAll(() => t?.close());
+
+  class Resolver {
+    products() {}
+  }
+  const contextOf = (type: string, parent: object) => {
+    const args = [parent, {}, {}, {}];
+    return {
+      getType: () => type,
+      getArgs: () => args,
+      getArgByIndex: (index: number) => args[index],
+      getClass: () => Resolver,
+      getHandler: () => Resolver.prototype.products,
+    } as unknown as ExecutionContext;
+  };
+
+  it.each([
+    ['a GraphQL parent whose headers name tenant b', 'graphql', { headers: { 'x-tenant-id': 'b' } }],
+    ['a GraphQL parent whose hostname names tenant b', 'graphql', { hostname: 'b.app.example.com', headers: {} }],
+    ['a custom transport whose first argument looks like a request of tenant b', 'kafka-streams', { headers: { 'x-tenant-id': 'b' } }],
+  ])(`${tag} %s: refused, the handler never runs`, (_name, type, parent) => {
+    const handle = vi.fn(() => of(null));
+    const interceptor = t.app.get(TenantInterceptor);
+    expect(() => interceptor.intercept(contextOf(type, parent), { handle })).toThrow(
+      expect.objectContaining({ code: 'TENANCY_CONFIGURATION', message: expect.stringContaining(`"${type}"`) }),
+    );
+    expect(handle).not.toHaveBeenCalled();
   });
 });

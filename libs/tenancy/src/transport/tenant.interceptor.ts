@@ -2,6 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import { CLS_CTX, type ClsStore } from 'nestjs-cls';
 import { catchError, EMPTY, from, switchMap, type Observable } from 'rxjs';
+import { TenancyConfigurationError } from '../errors/tenancy-configuration.error.js';
 import { TenancyError } from '../errors/tenancy-error.js';
 import { httpTenantRequest } from './http-tenant-request.js';
 import { rpcTenantRequest, wsTenantRequest } from './message-tenant-request.js';
@@ -81,8 +82,15 @@ export class TenantInterceptor implements NestInterceptor {
         return rpcTenantRequest(context);
       case 'ws':
         return wsTenantRequest(context);
-      default:
+      case 'http':
         return httpTenantRequest(context.getArgByIndex(0));
+      default:
+        // GraphQL and other transports: their first argument is no request (a GraphQL field's is its parent
+        // object, data that could carry a `hostname` or `headers`), so no tenant is read from it.
+        throw new TenancyConfigurationError(
+          null,
+          `TenantInterceptor cannot take the tenant of a "${context.getType()}" handler: it reads HTTP requests, microservice messages and WebSocket handshakes only. Subclass TenantInterceptor and override getTenantRequest() for this transport, or run these handlers inside runWithTenant().`,
+        );
     }
   }
 }
