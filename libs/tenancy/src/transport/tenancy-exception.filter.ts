@@ -5,7 +5,7 @@ import { TENANCY_OPTIONS } from '../constants.js';
 import type { TenancyErrorCode } from '../errors/tenancy-error.catalogue.js';
 import { TenancyError, type CataloguedError } from '../errors/tenancy-error.js';
 import type { ResolvedTenancyHttpOptions } from './tenancy-http-options.js';
-import { tenantErrorBody } from './tenant-error-body.js';
+import { tenantErrorBody, type TenantErrorBody } from './tenant-error-body.js';
 
 /**
  * Worth a warning besides the 500s: a foreign write raised inside a handler
@@ -41,10 +41,16 @@ export class TenancyExceptionFilter implements ExceptionFilter<CataloguedError> 
     this.credentialOnly = options.resolvers.every((resolver) => resolver.verifiesCredential === true);
   }
 
-  catch(error: CataloguedError, host: ArgumentsHost): Observable<never> | void {
+  /** The body that answers `error`, logged as its status asks: for the answers this filter does not send itself. */
+  answer(error: CataloguedError): TenantErrorBody {
     const body = tenantErrorBody(error, { credentialOnly: this.credentialOnly });
     if (body.statusCode === 500) this.logger.error(`refused with 500 ${body.code}: ${error.message}`, error.stack);
     else if (WORTH_LOGGING.has(error.code)) this.logger.warn(`refused with ${body.statusCode} ${body.code}: ${error.message}`);
+    return body;
+  }
+
+  catch(error: CataloguedError, host: ArgumentsHost): Observable<never> | void {
+    const body = this.answer(error);
     switch (host.getType()) {
       case 'rpc':
         return throwError(() => body);

@@ -6,6 +6,7 @@ import { TenancyConfigurationError } from '../errors/tenancy-configuration.error
 import { TenancyError } from '../errors/tenancy-error.js';
 import { httpTenantRequest } from './http-tenant-request.js';
 import { rpcTenantRequest, wsTenantRequest } from './message-tenant-request.js';
+import { rpcRefusal } from './rpc-refusal.js';
 import { observeInStore } from './observable-context.js';
 import { ownStore, wasAdmitted } from './request-context.js';
 import { TenancyExceptionFilter } from './tenancy-exception.filter.js';
@@ -63,11 +64,19 @@ export class TenantInterceptor implements NestInterceptor {
           return next.handle();
         }),
       ),
-      // Nest applies no global filter to gateways: answer every catalogued error here, through the one filter.
+      // Answered here where the app's global filter may not reach: Nest applies none to gateways, nor to a
+      // hybrid app's message handlers without inheritAppConfig. HTTP errors go on to the filter.
       catchError((error: unknown) => {
-        if (context.getType() !== 'ws' || !(error instanceof TenancyError)) throw error;
-        this.filter.catch(error, context);
-        return EMPTY;
+        if (!(error instanceof TenancyError)) throw error;
+        switch (context.getType()) {
+          case 'ws':
+            this.filter.catch(error, context);
+            return EMPTY;
+          case 'rpc':
+            return rpcRefusal(this.filter.answer(error));
+          default:
+            throw error;
+        }
       }),
     );
   }
