@@ -81,9 +81,12 @@ export class TenantInterceptorBinder implements OnModuleDestroy {
     }
   }
 
-  /** Ahead of the target's own interceptors, unless one is a TenantInterceptor already (the app's, or another module's). */
-  private put(target: object, own: unknown[], inherited: unknown[] = []): void {
-    if (own.some(isTenantInterceptor) || inherited.some(isTenantInterceptor)) return;
+  /**
+   * Ahead of the target's own interceptors, unless a TenantInterceptor is there already (the app's, or another
+   * module's), on the target or, for a method, on its class.
+   */
+  private put(target: object, own: unknown[], onClass: unknown[] = []): void {
+    if (own.some(isTenantInterceptor) || onClass.some(isTenantInterceptor)) return;
     const before = Reflect.getOwnMetadata(INTERCEPTORS_METADATA, target) as unknown[] | undefined;
     // The instance, not the class: Nest takes an instance as it is, where a class would need to be an injectable of the handler's module.
     const set = [this.interceptor, ...own];

@@ -43,12 +43,13 @@ export class TenantInterceptor implements NestInterceptor {
   private readonly messages = new WeakSet<ExecutionContext>();
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') {
+    const type = context.getType();
+    if (type !== 'http') {
       if (this.messages.has(context)) return next.handle();
       this.messages.add(context);
     }
     // getArgByIndex(0) is switchToHttp().getRequest(), without the closures switchToHttp() builds per call.
-    const http = context.getType() === 'http' ? context.getArgByIndex<object>(0) : undefined;
+    const http = type === 'http' ? context.getArgByIndex<object>(0) : undefined;
     if (http && wasAdmitted(http)) {
       // The guard set the tenant in the request's store; an Observable the handler returns is subscribed outside it.
       const admitted = ownStore(context, http);
@@ -68,7 +69,7 @@ export class TenantInterceptor implements NestInterceptor {
       // hybrid app's message handlers without inheritAppConfig. HTTP errors go on to the filter.
       catchError((error: unknown) => {
         if (!(error instanceof TenancyError)) throw error;
-        switch (context.getType()) {
+        switch (type) {
           case 'ws':
             this.filter.catch(error, context);
             return EMPTY;
